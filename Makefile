@@ -1,0 +1,49 @@
+# Two commands on a fresh machine:  make demo   and   make test
+# (Python 3.11+, Java 17 and Maven are all they assume; everything else is installed here.)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CITEGRAPH := $(BIN)/citegraph
+
+.PHONY: install demo test test-fast neo4j stop browser-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+neo4j: install
+	$(CITEGRAPH) neo4j start
+
+stop: install
+	$(CITEGRAPH) neo4j stop
+
+# The main job: install, start the managed Neo4j, load the samples, show results.
+demo: neo4j
+	$(CITEGRAPH) load samples/neurips2023-workshops.jsonl --conference "NeurIPS 2023"
+	$(CITEGRAPH) load samples/hub-artifacts.jsonl
+	$(CITEGRAPH) stats
+	$(CITEGRAPH) neo4j status
+
+# Debian's Chromium for the Browser end-to-end test (nothing downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || ./.ci/install-chromium
+
+# Every test, against a real Neo4j that the test session starts and stops itself.
+test: install browser-deps
+	$(BIN)/pytest -q
+
+# Unit tests only (no server, no browser).
+test-fast: install
+	$(BIN)/pytest -q -m "not neo4j and not browser"
+
+bench: install
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .cache build *.egg-info

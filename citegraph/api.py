@@ -1,0 +1,178 @@
+"""The Python API: everything the command line does, as functions.
+
+    >>> from citegraph import CiteGraph
+    >>> with CiteGraph.connect() as cg:              # flags/env/managed server, like the CLI
+    ...     summary = cg.load(["samples/papers.jsonl"], conference="NeurIPS 2023")
+    ...     rows = cg.run_query("top-authors", limit=5)
+
+The driver is built once (``connect``) or handed in (``CiteGraph(driver)``);
+a CiteGraph closes only a driver it built.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import neo4j
+
+from citegraph.connection import open_driver, resolve
+from graph.model import NODES, REL_TYPES
+from graph.schema import ensure_schema
+from graph.writer import GraphWriter
+
+
+@dataclass
+class LoadSummary:
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    rejects: list = field(default_factory=list)  # [{source, line, reason}]
+    warnings: list = field(default_factory=list)  # [{source, line, warning}]
+    files: list = field(default_factory=list)  # [{path, format, source, read, loaded, rejected}]
+    counts: dict = field(default_factory=dict)  # nodes_created, relationships_created, ...
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "read": self.read, "loaded": self.loaded, "rejected": self.rejected,
+            "rejects": self.rejects, "warnings": self.warnings, "files": self.files,
+            **self.counts, "seconds": round(self.seconds, 3),
+        }
+
+
+class CiteGraph:
+    def __init__(self, driver: neo4j.Driver, database: str | None = None, *, _owns_driver: bool = False):
+        self.driver = driver
+        self.database = database
+        self._owns_driver = _owns_driver
+
+    @classmethod
+    def connect(cls, uri: str | None = None, user: str | None = None, password: str | None = None,
+                database: str | None = None, home: str | Path | None = None) -> CiteGraph:
+        """Connect like the CLI does: arguments, else NEO4J_* variables, else the managed server."""
+        settings = resolve(uri, user, password, database, home)
+        return cls(open_driver(settings), settings.database, _owns_driver=True)
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self.driver.close()
+
+    def __enter__(self) -> CiteGraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- loading -------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        ensure_schema(self.driver, self.database)
+
+    def load(self, paths: list[str | Path], fmt: str = "auto", *, conference: str | None = None,
+             source: str | None = None, rejects_path: str | Path | None = None,
+             progress: bool | None = None, batch_size: int = 10_000, **extra) -> LoadSummary:
+        """Load files; bad rows are reported in the summary, never fatal to the good ones."""
+        from loaders import LoadOptions, expand_paths, read
+        from loaders.paper_dataset import Conference
+
+        started = time.perf_counter()
+        self.ensure_schema()
+        options = LoadOptions(source=source, conference=Conference.parse(conference) if conference else None,
+                              id_scheme=extra.pop("id_scheme", "auto"), extra=extra)
+        summary = LoadSummary()
+        counts = None
+        rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
+        show = sys.stderr.isatty() if progress is None else progress
+        try:
+            for path in expand_paths([str(p) for p in paths]):
+                file_stats = self._load_one(path, fmt, options, summary, rejects_file, show, batch_size)
+                summary.files.append(file_stats)
+                counts = file_stats.pop("_counts")
+                for k, v in counts.items():
+                    summary.counts[k] = summary.counts.get(k, 0) + v
+        finally:
+            if rejects_file:
+                rejects_file.close()
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _load_one(self, path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool,
+                  batch_size: int) -> dict:
+        from tqdm import tqdm
+
+        from loaders import detect_format, read
+
+        name = detect_format(path) if fmt == "auto" else fmt
+        rows = read(path, name, options)
+        stats = {"path": path, "format": name, "read": 0, "loaded": 0, "rejected": 0}
+        source = None
+        bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
+        with GraphWriter(self.driver, self.database, source="", batch_size=batch_size) as writer:
+            for row in rows:
+                if source is None:
+                    source = writer.source = row.source
+                stats["read"] += 1
+                bar.update(1)
+                if row.reject is not None:
+                    stats["rejected"] += 1
+                    reject = row.reject.as_dict()
+                    summary.rejects.append({k: reject[k] for k in ("source", "line", "reason")})
+                    if rejects_file:
+                        rejects_file.write(json.dumps(reject, ensure_ascii=False) + "\n")
+                    continue
+                for warning in row.warnings:
+                    summary.warnings.append({"source": row.source, "line": row.line, "warning": warning})
+                if writer.source != row.source:  # a reader that spans sources (rare): flush per source
+                    writer.flush()
+                    writer.source = row.source
+                writer.add(row.records)
+                stats["loaded"] += 1
+        bar.close()
+        summary.read += stats["read"]
+        summary.loaded += stats["loaded"]
+        summary.rejected += stats["rejected"]
+        stats["source"] = source
+        stats["_counts"] = writer.counts.as_dict()
+        return stats
+
+    # -- inspecting ----------------------------------------------------------
+    def stats(self) -> dict:
+        """Counts per label and per relationship type (from Neo4j's count store)."""
+        def work(tx):
+            labels = [r["label"] for r in tx.run("CALL db.labels() YIELD label RETURN label")]
+            types = [r["relationshipType"] for r in tx.run(
+                "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")]
+            # labels and types come from the database itself; backticks escaped
+            nodes = {l: tx.run(f"MATCH (n:`{l.replace('`', '``')}`) RETURN count(n) AS c").single()["c"]
+                     for l in labels}
+            rels = {t: tx.run(f"MATCH ()-[r:`{t.replace('`', '``')}`]->() RETURN count(r) AS c").single()["c"]
+                    for t in types}
+            total_nodes = tx.run("MATCH (n) RETURN count(n) AS c").single()["c"]
+            total_rels = tx.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
+            return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items())),
+                    "total_nodes": total_nodes, "total_relationships": total_rels}
+
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    def reset(self) -> int:
+        """Delete every node and relationship (the schema stays); returns the nodes deleted."""
+        deleted = 0
+        with self.driver.session(database=self.database) as session:
+            while True:  # in chunks, so a large graph does not need one huge transaction
+                count = session.execute_write(lambda tx: tx.run(
+                    "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS c").single()["c"])
+                deleted += count
+                if count == 0:
+                    return deleted
+
+
+def model_labels() -> list[str]:
+    return sorted(NODES)
+
+
+def model_rel_types() -> list[str]:
+    return [r.type for r in REL_TYPES]

@@ -1,0 +1,287 @@
+"""The ``citegraph`` command line: a thin layer over ``citegraph.api``.
+
+Each command opens the graph, calls one API function and prints its answer.
+Problems the user can act on (``CitegraphError``) become one line on stderr
+and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from citegraph.errors import CitegraphError
+
+EXIT_REJECTS = 3  # `load` read everything but rejected some rows
+
+
+def connection_options(fn):
+    """--uri/--user/--password/--database/--home on every command that talks to Neo4j."""
+    options = [
+        click.option("--uri", help="Bolt URI of the server (default: NEO4J_URI, else the managed server)."),
+        click.option("--user", help="user name (default: NEO4J_USER, else neo4j)."),
+        click.option("--password", help="password (default: NEO4J_PASSWORD, else the managed server's)."),
+        click.option("--database", help="database name (default: NEO4J_DATABASE, else the server's default)."),
+        click.option("--home", type=click.Path(file_okay=False),
+                     help="home of the managed server to use (default: the user's data directory)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def open_graph(kwargs: dict):
+    from citegraph.api import CiteGraph
+
+    conn = {k: kwargs.pop(k, None) for k in ("uri", "user", "password", "database", "home")}
+    return CiteGraph.connect(**conn)
+
+
+def handle_errors(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import neo4j.exceptions
+
+        try:
+            return fn(*args, **kwargs)
+        except CitegraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except neo4j.exceptions.Neo4jError as exc:
+            click.echo(f"error: Neo4j said {exc.code}: {exc.message}", err=True)
+            sys.exit(1)
+        except neo4j.exceptions.DriverError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def emit_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="citegraph")
+def main():
+    """citegraph: conference papers, authors, citations and Hub artifacts as a Neo4j knowledge graph.
+
+    \b
+    Example:
+      citegraph neo4j start && citegraph load samples/ && citegraph stats
+    """
+
+
+# -- the managed server -------------------------------------------------------------
+
+@main.group()
+def neo4j():
+    """Run a local Neo4j Community server (downloaded from Maven Central once; no Docker).
+
+    \b
+    Example:
+      citegraph neo4j start && eval "$(citegraph neo4j env)"
+    """
+
+
+home_option = click.option("--home", type=click.Path(file_okay=False),
+                           help="server home (default: CITEGRAPH_NEO4J_HOME, else the user's data directory).")
+
+
+@neo4j.command("start")
+@home_option
+@click.option("--bolt-port", type=int, help="Bolt port on 127.0.0.1 (default 7687, or the one used before).")
+@click.option("--http-port", type=int, help="HTTP/Browser port on 127.0.0.1 (default 7474, or the one used before).")
+@click.option("--heap", help="JVM heap, e.g. 4g (default 4g).")
+@click.option("--pagecache", help="Neo4j page cache, e.g. 4g (default 4g).")
+@click.option("--timeout", type=float, default=240, show_default=True, help="seconds to wait for Bolt.")
+@handle_errors
+def neo4j_start(home, bolt_port, http_port, heap, pagecache, timeout):
+    """Provision (first time), start, and wait until the server answers; a running one is left alone.
+
+    \b
+    Example:
+      citegraph neo4j start --bolt-port 7688 --http-port 7475
+    """
+    from citegraph.server import ManagedServer
+
+    server = ManagedServer(home)
+    was_running = server.status().running
+    status = server.start(bolt_port=bolt_port, http_port=http_port, heap=heap, pagecache=pagecache,
+                          timeout=timeout, log=lambda m: click.echo(m, err=True))
+    click.echo(("Neo4j was already running" if was_running else "Neo4j is running") +
+               f" (pid {status.pid}) at {status.uri}")
+    _print_login(status)
+
+
+def _print_login(status) -> None:
+    click.echo(f"  Browser:  {status.browser_url}")
+    click.echo(f"  user:     neo4j")
+    click.echo(f"  password: {status.password}   (also in {status.home / 'password'})")
+
+
+@neo4j.command("stop")
+@home_option
+@handle_errors
+def neo4j_stop(home):
+    """Stop the managed server (a stopped one stays stopped).
+
+    \b
+    Example:
+      citegraph neo4j stop
+    """
+    from citegraph.server import ManagedServer
+
+    server = ManagedServer(home)
+    click.echo("Neo4j stopped" if server.stop() else f"Neo4j in {server.home} was not running")
+
+
+@neo4j.command("status")
+@home_option
+@click.option("--json", "as_json", is_flag=True, help="print a JSON object.")
+@handle_errors
+def neo4j_status(home, as_json):
+    """Whether the managed server runs, where, and how to log in to its Browser.
+
+    \b
+    Example:
+      citegraph neo4j status --json
+    """
+    from citegraph.server import ManagedServer
+
+    status = ManagedServer(home).status()
+    if as_json:
+        emit_json(status.as_dict())
+    elif status.running:
+        click.echo(f"running (pid {status.pid}) at {status.uri}, home {status.home}")
+        _print_login(status)
+    else:
+        click.echo(f"not running (home {status.home}); start it with `citegraph neo4j start`")
+    if not status.running:
+        sys.exit(1)
+
+
+@neo4j.command("env")
+@home_option
+@handle_errors
+def neo4j_env(home):
+    """Print `export NEO4J_URI=… NEO4J_USER=… NEO4J_PASSWORD=…` for the shell.
+
+    \b
+    Example:
+      eval "$(citegraph neo4j env)"
+    """
+    import shlex
+
+    from citegraph.server import ManagedServer
+
+    status = ManagedServer(home).status()
+    if not status.bolt_port or not status.password:
+        raise CitegraphError(f"no managed server has been started in {status.home}; run `citegraph neo4j start`")
+    click.echo(f"export NEO4J_URI={shlex.quote(status.uri)}")
+    click.echo("export NEO4J_USER=neo4j")
+    click.echo(f"export NEO4J_PASSWORD={shlex.quote(status.password)}")
+
+
+# -- loading and inspecting ------------------------------------------------------------
+
+def _format_choices() -> list[str]:
+    from loaders import FORMATS
+
+    return ["auto", *sorted(FORMATS)]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(_format_choices()), help="input format (auto: from name and content).")
+@click.option("--conference", help='conference of these papers, e.g. "NeurIPS 2023" (else inferred where the data names it).')
+@click.option("--source", help="name recorded in each node's `sources` (default: the file name).")
+@click.option("--id-scheme", default="auto", show_default=True,
+              type=click.Choice(["auto", "arxiv", "doi", "openreview", "openalex", "s2", "raw"]),
+              help="edge lists: how to read bare identifiers.")
+@click.option("--rejects", type=click.Path(dir_okay=False, writable=True),
+              help="write every rejected row (with its text) to this JSON Lines file.")
+@click.option("--batch-size", type=int, default=10_000, show_default=True, help="records per transaction.")
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON.")
+@click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
+@connection_options
+@handle_errors
+def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, as_json, progress, **conn):
+    """Load files (or folders) into the graph. Loading the same data again changes nothing.
+
+    Bad rows never stop a load: each is reported with file, line and reason, and
+    the exit status is 3 when any row was rejected.
+
+    \b
+    Example:
+      citegraph load papers.jsonl --conference "NeurIPS 2023" --rejects rejects.jsonl
+    """
+    with open_graph(conn) as cg:
+        summary = cg.load(list(paths), fmt, conference=conference, source=source, rejects_path=rejects,
+                          progress=progress, batch_size=batch_size, id_scheme=id_scheme)
+    if as_json:
+        emit_json(summary.as_dict())
+    else:
+        for f in summary.files:
+            click.echo(f"{f['path']} ({f['format']}): {f['loaded']} of {f['read']} rows loaded, {f['rejected']} rejected")
+        c = summary.counts
+        click.echo(f"{summary.loaded} rows loaded, {summary.rejected} rejected in {summary.seconds:.1f} s; "
+                   f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
+        for r in summary.rejects[:20]:
+            click.echo(f"  rejected {r['source']}:{r['line']}: {r['reason']}", err=True)
+        if len(summary.rejects) > 20:
+            click.echo(f"  ... and {len(summary.rejects) - 20} more (--rejects FILE writes them all)", err=True)
+        for w in summary.warnings[:10]:
+            click.echo(f"  warning {w['source']}:{w['line']}: {w['warning']}", err=True)
+    if summary.rejected:
+        sys.exit(EXIT_REJECTS)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="print a JSON object.")
+@connection_options
+@handle_errors
+def stats(as_json, **conn):
+    """Counts of nodes per label and relationships per type.
+
+    \b
+    Example:
+      citegraph stats --json
+    """
+    with open_graph(conn) as cg:
+        result = cg.stats()
+    if as_json:
+        emit_json(result)
+        return
+    width = max([len(k) for k in (*result["nodes"], *result["relationships"])] + [5])
+    click.echo("nodes")
+    for label, count in result["nodes"].items():
+        click.echo(f"  {label:<{width}} {count:>9}")
+    click.echo("relationships")
+    for rel, count in result["relationships"].items():
+        click.echo(f"  {rel:<{width}} {count:>9}")
+
+
+@main.command()
+@click.option("--yes", is_flag=True, help="really delete everything.")
+@connection_options
+@handle_errors
+def reset(yes, **conn):
+    """Delete every node and relationship in the database (constraints and indexes stay).
+
+    \b
+    Example:
+      citegraph reset --yes
+    """
+    if not yes:
+        raise CitegraphError("reset deletes the whole graph; run it again with --yes")
+    with open_graph(conn) as cg:
+        deleted = cg.reset()
+    click.echo(f"deleted {deleted} nodes")
+
+
+if __name__ == "__main__":
+    main()

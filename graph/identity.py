@@ -1,0 +1,137 @@
+"""Identity: when two spellings are one person, and two identifiers one paper.
+
+Author identity is the normalised full name (``name_key``): LaTeX escapes,
+Unicode forms, ``Last, First`` order, spacing, periods after initials and
+case never split a person, while two people who merely share a surname and
+initial (``J. Smith``, ``Jane Smith``) always stay apart.
+
+Paper identifiers are normalised so that every source spells them alike
+(DOI lower-case without resolver, arXiv without version or ``arXiv:``,
+OpenReview forum id, OpenAlex W-id, Semantic Scholar ids).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from urllib.parse import parse_qs, unquote, urlparse
+
+_LATEX_HINT = re.compile(r"[\\{}~]")
+_SPACES = re.compile(r"\s+")
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+@functools.lru_cache(maxsize=1)
+def _latex_converter():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+@functools.lru_cache(maxsize=200_000)
+def decode_latex(text: str) -> str:
+    """LaTeX to Unicode, only when the text holds LaTeX (decoding is slow)."""
+    if not _LATEX_HINT.search(text):
+        return text
+    try:
+        decoded = _latex_converter().latex_to_text(text)
+    except Exception:  # pylatexenc raises assorted errors on broken input; keep the text
+        return text
+    return _SPACES.sub(" ", decoded).strip()
+
+
+def display_name(name: str) -> str:
+    """A readable name: LaTeX decoded, NFC, ``Last, First`` turned round, spaces collapsed."""
+    text = unicodedata.normalize("NFC", decode_latex(name))
+    text = _SPACES.sub(" ", text).strip()
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2 and parts[0] and parts[1]:
+        if parts[1].lower() in _SUFFIXES:  # "John Smith, Jr."
+            return text
+        text = f"{parts[1]} {parts[0]}"
+    elif len(parts) == 3 and all(parts):  # BibTeX "von Last, Jr, First"
+        text = f"{parts[2]} {parts[0]} {parts[1]}"
+    return text
+
+
+@functools.lru_cache(maxsize=500_000)
+def name_key(name: str) -> str:
+    """The identity of an author name.
+
+    >>> name_key("Gowda, Thamme") == name_key("Thamme  Gowda")
+    True
+    >>> name_key(r"Tilman R{\\"a}uker") == name_key("Tilman Räuker")
+    True
+    >>> name_key("J. Smith") == name_key("Jane Smith")
+    False
+    """
+    text = unicodedata.normalize("NFKC", display_name(name))
+    text = text.replace(".", " ").replace("\u2010", "-").replace("\u2011", "-")
+    text = re.sub(r"\s*-\s*", "-", text)
+    text = _SPACES.sub(" ", text).strip().casefold()
+    return unicodedata.normalize("NFC", text)
+
+
+# -- paper identifiers ------------------------------------------------------
+
+_DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b", re.IGNORECASE)
+_OPENALEX = re.compile(r"\b([WAISCP]\d{2,})\b", re.IGNORECASE)
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """``https://doi.org/10.1/ABC`` , ``doi:10.1/abc``, ``10.1/ABC`` -> ``10.1/abc``."""
+    if not value:
+        return None
+    text = decode_latex(unquote(str(value).strip()))
+    text = text.replace("\\_", "_")
+    match = _DOI.search(text)
+    if not match:
+        return None
+    return match.group(1).rstrip(".,;").lower()
+
+
+def normalize_arxiv(value: str | None) -> str | None:
+    """``arXiv:2312.06932v2``, ``https://arxiv.org/abs/2312.06932``, ``abs/2312.06932`` -> ``2312.06932``."""
+    if not value:
+        return None
+    text = str(value).strip()
+    match = _ARXIV_NEW.search(text)
+    if match:
+        return match.group(1)
+    match = _ARXIV_OLD.search(text)
+    if match:
+        return match.group(1).lower()
+    return None
+
+
+def openreview_id(value: str | None) -> str | None:
+    """The forum id of an OpenReview URL (``https://openreview.net/forum?id=X``) or a bare id."""
+    if not value:
+        return None
+    text = str(value).strip()
+    if "openreview.net" in text:
+        query = parse_qs(urlparse(text).query)
+        ids = query.get("id") or query.get("noteId")
+        return ids[0].strip() if ids and ids[0].strip() else None
+    if re.fullmatch(r"[A-Za-z0-9_\-]{6,}", text):
+        return text
+    return None
+
+
+def normalize_openalex(value: str | None) -> str | None:
+    """``https://openalex.org/W2741809807`` -> ``W2741809807``."""
+    if not value:
+        return None
+    text = str(value).strip().rstrip("/").rsplit("/", 1)[-1]
+    match = _OPENALEX.fullmatch(text)
+    return match.group(1).upper() if match else None
+
+
+def slug(text: str) -> str:
+    """``NeurIPS 2023`` -> ``neurips-2023`` (for ids built from names)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,190 @@
+"""The graph model, described once, as data.
+
+This is the public contract of citegraph: loaders write it, canned queries read
+it, the schema (constraints and indexes), the RDF mapping, the SHACL shapes and
+the model documentation are all derived from it. Add to it; never rename.
+
+Every node and relationship also carries ``sources``: the list of inputs that
+asserted it (a file name, or ``--source NAME``), so that several sources can
+describe one paper and a re-load of one source changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    type: str  # "string", "integer", "float", "boolean", "list<string>"
+    description: str
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str  # the property that identifies a node (uniqueness constraint)
+    description: str
+    props: tuple[Prop, ...]
+    extra_labels: tuple[str, ...] = ()  # labels some nodes of this type also carry
+    indexes: tuple[str, ...] = ()  # range indexes for the canned queries' entry points
+
+    def prop(self, name: str) -> Prop:
+        for p in self.props:
+            if p.name == name:
+                return p
+        raise KeyError(f"{self.label} has no property {name!r}")
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    description: str
+    props: tuple[Prop, ...] = ()
+    example: str = ""  # one Cypher query that uses it (for the docs)
+
+
+S, I, F, B, L = "string", "integer", "float", "boolean", "list<string>"
+SOURCES = Prop("sources", L, "inputs that asserted this node")
+
+PAPER = NodeType(
+    "Paper", "id",
+    "A paper. `id` is the OpenReview forum id when there is one, else a prefixed identifier "
+    "(`arxiv:2312.06932`, `doi:10.1/x`, `openalex:W1`, `s2:123`, `corpus:456`).",
+    (
+        Prop("id", S, "OpenReview forum id, or a prefixed identifier"),
+        Prop("title", S, "title as given by the structured `title` column"),
+        Prop("abstract", S, "abstract"),
+        Prop("type", S, "presentation type in its venue (poster, oral, spotlight, ...)"),
+        Prop("year", I, "publication year"),
+        Prop("arxiv_id", S, "arXiv id without version or `arXiv:` prefix"),
+        Prop("doi", S, "DOI, lower-case, without resolver prefix"),
+        Prop("openreview_url", S, "OpenReview forum URL"),
+        Prop("hf_paper_url", S, "Hugging Face paper page"),
+        Prop("bibtex_key", S, "the BibTeX entry key, exactly as in the BibTeX"),
+        Prop("bibtex", S, "the BibTeX entry as given by the source"),
+        Prop("upvotes", I, "Hugging Face paper-page upvotes"),
+        Prop("num_comments", I, "Hugging Face paper-page comments"),
+        Prop("openalex_id", S, "OpenAlex work id (W...)"),
+        Prop("s2_id", S, "Semantic Scholar paper id"),
+        Prop("corpus_id", S, "Semantic Scholar corpus id"),
+        Prop("stub", B, "true while the paper is known only by an identifier (e.g. a cited work)"),
+        SOURCES,
+    ),
+    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "year"),
+)
+
+AUTHOR = NodeType(
+    "Author", "key",
+    "A person. `key` is the normalised name (LaTeX decoded, Unicode NFKC, `Last, First` turned "
+    "round, spacing and case folded); people who merely share a surname and initial stay apart.",
+    (
+        Prop("key", S, "normalised name, the identity of the person"),
+        Prop("name", S, "name as first seen"),
+        Prop("orcid", S, "ORCID iD when a source gives one"),
+        Prop("openalex_id", S, "OpenAlex author id (A...)"),
+        Prop("component", I, "coauthorship component (written by `analyze coauthorship --write`)"),
+        Prop("community", I, "Louvain community (written by analytics)"),
+        Prop("pagerank", F, "PageRank in the coauthorship graph (written by analytics)"),
+        Prop("degree", F, "degree centrality (written by analytics)"),
+        Prop("betweenness", F, "betweenness centrality (written by analytics)"),
+        SOURCES,
+    ),
+    indexes=("name",),
+)
+
+VENUE = NodeType(
+    "Venue", "id",
+    "Where papers are presented: a workshop (also labelled `Workshop`), a track or a journal. "
+    "`id` is the dataset's venue id (e.g. `Workshop/UniReps`), prefixed by the conference id "
+    "when the conference is known (`neurips-2023/Workshop/UniReps`).",
+    (
+        Prop("id", S, "venue id"),
+        Prop("name", S, "full name (from the BibTeX `booktitle`)"),
+        Prop("short_name", S, "short name (e.g. `UniReps`)"),
+        SOURCES,
+    ),
+    extra_labels=("Workshop",),
+    indexes=("short_name", "name"),
+)
+
+CONFERENCE = NodeType(
+    "Conference", "id", "A conference edition, e.g. NeurIPS 2023 (`id` `neurips-2023`).",
+    (
+        Prop("id", S, "slug of name and year"),
+        Prop("name", S, "e.g. `NeurIPS 2023`"),
+        Prop("year", I, "year"),
+        SOURCES,
+    ),
+)
+
+
+def _artifact(label: str, what: str) -> NodeType:
+    return NodeType(label, "id", f"A Hugging Face Hub {what} linked to papers; `id` is the Hub repo id.",
+                    (Prop("id", S, "Hub repo id, e.g. `owner/name` or a canonical `name`"), SOURCES))
+
+
+MODEL_ART = _artifact("Model", "model")
+DATASET_ART = _artifact("Dataset", "dataset")
+SPACE_ART = _artifact("Space", "Space (demo app)")
+ARTIFACT_LABELS = ("Model", "Dataset", "Space")
+
+HUB_ACCOUNT = NodeType("HubAccount", "name", "A Hugging Face Hub user or organisation.",
+                       (Prop("name", S, "account name (the part of a repo id before `/`)"), SOURCES))
+REPOSITORY = NodeType("Repository", "url", "A source-code repository (e.g. on GitHub).",
+                      (Prop("url", S, "repository URL"), SOURCES))
+
+NODE_TYPES: tuple[NodeType, ...] = (PAPER, AUTHOR, VENUE, CONFERENCE, MODEL_ART, DATASET_ART,
+                                    SPACE_ART, HUB_ACCOUNT, REPOSITORY)
+NODES = {n.label: n for n in NODE_TYPES}
+
+EDGE_SOURCES = Prop("sources", L, "inputs that asserted this relationship")
+REL_TYPES: tuple[RelType, ...] = (
+    RelType("AUTHORED", ("Author",), ("Paper",), "an author wrote a paper",
+            (Prop("position", I, "1-based place in the paper's author list"), EDGE_SOURCES),
+            "MATCH (a:Author)-[r:AUTHORED]->(p:Paper {id: 'rD62RkufYo'}) "
+            "RETURN r.position, a.name ORDER BY r.position"),
+    RelType("PRESENTED_AT", ("Paper",), ("Venue",), "a paper was presented at a venue",
+            (Prop("type", S, "presentation type (poster, oral, ...)"), EDGE_SOURCES),
+            "MATCH (p:Paper)-[r:PRESENTED_AT]->(w:Workshop) "
+            "RETURN w.short_name, r.type, count(p) ORDER BY w.short_name, r.type"),
+    RelType("PART_OF", ("Venue",), ("Conference",), "a venue belongs to a conference edition",
+            (EDGE_SOURCES,),
+            "MATCH (w:Venue)-[:PART_OF]->(c:Conference) RETURN c.name, collect(w.short_name)"),
+    RelType("HAS_ARTIFACT", ("Paper",), ARTIFACT_LABELS, "a Hub model, dataset or Space links a paper",
+            (EDGE_SOURCES,),
+            "MATCH (p:Paper)-[:HAS_ARTIFACT]->(m:Model) RETURN p.title, collect(m.id)"),
+    RelType("OWNS", ("HubAccount",), ARTIFACT_LABELS, "a Hub account owns a model, dataset or Space",
+            (EDGE_SOURCES,),
+            "MATCH (h:HubAccount)-[:OWNS]->(x) RETURN h.name, labels(x)[0] AS kind, count(x)"),
+    RelType("HAS_CODE", ("Paper",), ("Repository",), "a paper's code lives in a repository",
+            (EDGE_SOURCES,),
+            "MATCH (p:Paper)-[:HAS_CODE]->(r:Repository) RETURN p.title, r.url"),
+    RelType("CITES", ("Paper",), ("Paper",), "a paper cites another", (EDGE_SOURCES,),
+            "MATCH (p:Paper)<-[:CITES]-(q:Paper) RETURN p.title, count(q) AS citations "
+            "ORDER BY citations DESC LIMIT 10"),
+)
+RELS = {r.type: r for r in REL_TYPES}
+
+
+def all_labels() -> set[str]:
+    labels = set(NODES)
+    for n in NODE_TYPES:
+        labels.update(n.extra_labels)
+    return labels
+
+
+def check_label(label: str) -> str:
+    """Labels reach Cypher only from this model (never from data)."""
+    if label not in all_labels():
+        raise ValueError(f"unknown label {label!r}")
+    return label
+
+
+def check_rel_type(rel: str) -> str:
+    if rel not in RELS:
+        raise ValueError(f"unknown relationship type {rel!r}")
+    return rel

@@ -1,0 +1,33 @@
+"""Constraints and indexes, derived from the model and created idempotently."""
+
+from __future__ import annotations
+
+import neo4j
+
+from graph.model import NODE_TYPES
+
+
+def schema_statements() -> list[str]:
+    statements = []
+    for node in NODE_TYPES:
+        low = node.label.lower()
+        statements.append(
+            f"CREATE CONSTRAINT {low}_{node.key} IF NOT EXISTS "
+            f"FOR (n:`{node.label}`) REQUIRE n.`{node.key}` IS UNIQUE")
+        for prop in node.indexes:
+            statements.append(
+                f"CREATE INDEX {low}_{prop} IF NOT EXISTS FOR (n:`{node.label}`) ON (n.`{prop}`)")
+    # the canned queries look authors up by name and papers by words
+    statements.append(
+        "CREATE FULLTEXT INDEX paper_text IF NOT EXISTS FOR (n:Paper) ON EACH [n.title, n.abstract]")
+    statements.append(
+        "CREATE FULLTEXT INDEX author_name_text IF NOT EXISTS FOR (n:Author) ON EACH [n.name]")
+    return statements
+
+
+def ensure_schema(driver: neo4j.Driver, database: str | None = None) -> None:
+    """Create every constraint and index (schema commands cannot share a transaction)."""
+    with driver.session(database=database) as session:
+        for statement in schema_statements():
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()

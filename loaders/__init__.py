@@ -1,0 +1,165 @@
+"""Loaders: source files in, plain records out (see ``graph.records``).
+
+One module per source format. The registry below names each format, says how
+to recognise it, and how to read it; ``detect_format`` picks one from the
+file's name and first bytes when ``--format auto``.
+
+Paper-dataset rows can arrive in several containers (JSON Lines, JSON,
+CSV/TSV, Parquet, the dataset-viewer dump, the ``datasets`` library); the
+container modules find the rows and ``paper_dataset`` maps each row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citegraph.errors import LoadError
+from graph.records import Reject, Row
+from loaders import csv_table, hf_datasets, json_document, jsonl, parquet, viewer_dump
+from loaders.paper_dataset import LIST_COLUMNS, Conference, PaperContext, RowError, row_records
+from loaders.rows import RawRow
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    source: str | None = None  # name recorded in `sources`; default: the file name
+    conference: Conference | None = None
+    id_scheme: str = "auto"  # edge lists: how to read bare identifiers
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    read: Callable[[str | Path, str, LoadOptions], Iterator[Row]]  # (path, source name, options)
+    extensions: tuple[str, ...] = ()
+
+
+def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions) -> Iterator[Row]:
+    """Map container rows of a paper dataset to records; never raises for one bad row."""
+    ctx = PaperContext(source=source, conference=options.conference)
+    for raw in raw_rows:
+        if raw.error:
+            yield Row(source, raw.line, reject=Reject(source, raw.line, raw.error, raw.raw))
+            continue
+        try:
+            records, warnings = row_records(raw.value, ctx)
+        except RowError as exc:
+            yield Row(source, raw.line, reject=Reject(source, raw.line, str(exc), raw.raw))
+            continue
+        yield Row(source, raw.line, records=records, warnings=warnings)
+
+
+def _paper_container(reader: Callable[[Path], Iterator[RawRow]]):
+    def read(path, source: str, options: LoadOptions) -> Iterator[Row]:
+        return paper_rows(reader(Path(path)), source, options)
+    return read
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("jsonl", "paper-dataset rows as JSON Lines", _paper_container(jsonl.read_rows), (".jsonl", ".ndjson")),
+    Format("json", "paper-dataset rows as a JSON array, one object, or a dataset-viewer API response",
+           _paper_container(json_document.read_rows), (".json",)),
+    Format("csv", "paper-dataset rows as CSV/TSV with a header (lists as JSON)",
+           _paper_container(lambda p: csv_table.read_rows(p, LIST_COLUMNS)), (".csv", ".tsv")),
+    Format("parquet", "paper-dataset rows as Parquet (as the Hugging Face Hub serves them)",
+           _paper_container(parquet.read_rows), (".parquet", ".pq")),
+    Format("viewer", "the Hugging Face dataset-viewer text dump (header with column types, one field per line)",
+           _paper_container(viewer_dump.read_rows), (".txt",)),
+    Format("hf", "a dataset through the `datasets` library: hf:ORG/NAME[:SPLIT], or a save_to_disk folder",
+           lambda path, source, options: paper_rows(hf_datasets.read_rows(str(path)), source, options)),
+)}
+
+
+def register(fmt: Format) -> None:
+    """Add a format (format modules call this; so can plugins)."""
+    FORMATS[fmt.name] = fmt
+
+
+def _head(path: Path, size: int = 64 * 1024) -> str:
+    with open(path, "rb") as f:
+        return f.read(size).decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def detect_format(path: str | Path) -> str:
+    """The format of a file, from its name and its first bytes."""
+    text_path = str(path)
+    if text_path.startswith("hf:"):
+        return "hf"
+    path = Path(path)
+    if path.is_dir():
+        if (path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists():
+            return "hf"
+        raise LoadError(f"{path} is a folder; name the files in it")
+    suffix = path.suffix.lower()
+    if suffix in (".gz", ".bz2", ".xz"):
+        raise LoadError(f"{path}: compressed files are not read directly; decompress it first")
+    head = _head(path)
+    for sniffer in SNIFFERS:
+        found = sniffer(path, head)
+        if found:
+            return found
+    for fmt in FORMATS.values():
+        if suffix in fmt.extensions:
+            return fmt.name
+    raise LoadError(f"{path}: cannot tell its format from its name or content; give --format "
+                    f"({', '.join(sorted(FORMATS))})")
+
+
+def _sniff_basic(path: Path, head: str) -> str | None:
+    stripped = head.lstrip()
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq") or head.startswith("PAR1"):
+        return "parquet"
+    if viewer_dump.looks_like_dump(head):
+        return "viewer"
+    if stripped.startswith("["):
+        return "json"
+    if stripped.startswith("{"):
+        first_line = stripped.split("\n", 1)[0]
+        try:
+            json.loads(first_line)
+            return "jsonl" if "\n" in stripped.strip() else "json"
+        except ValueError:
+            return "json"
+    if suffix in (".csv", ".tsv"):
+        header = head.split("\n", 1)[0].lower()
+        if "title" in header and "authors" in header:
+            return "csv"
+    return None
+
+
+# Sniffers run in order; format modules that need to see content add theirs in front.
+SNIFFERS: list[Callable[[Path, str], str | None]] = [_sniff_basic]
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Folders become the files in them that some format claims (sorted, recursive)."""
+    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
+    out = []
+    for p in paths:
+        path = Path(p)
+        if p.startswith("hf:") or not path.is_dir() or (path / "dataset_info.json").exists():
+            out.append(p)
+            continue
+        files = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in known)
+        if not files:
+            raise LoadError(f"{path}: no loadable files in this folder")
+        out.extend(files)
+    return out
+
+
+def read(path: str, fmt: str = "auto", options: LoadOptions | None = None) -> Iterator[Row]:
+    """Rows of records from one input."""
+    options = options or LoadOptions()
+    if not path.startswith("hf:") and not Path(path).exists():
+        raise LoadError(f"{path}: no such file")
+    name = detect_format(path) if fmt == "auto" else fmt
+    if name not in FORMATS:
+        raise LoadError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}")
+    source = options.source or (path if path.startswith("hf:") else Path(path).name)
+    return FORMATS[name].read(path, source, options)

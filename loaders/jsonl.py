@@ -1,0 +1,31 @@
+"""JSON Lines: one JSON value per line; blank lines are skipped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from loaders.rows import RawRow
+
+
+def read_rows(path: Path) -> Iterator[RawRow]:
+    # Binary lines split on \n only: JSON strings may hold U+2028 and other
+    # characters that text-mode splitting would treat as line ends.
+    with open(path, "rb") as f:
+        for number, data in enumerate(f, 1):
+            try:
+                line = data.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield RawRow(number, error=f"not valid UTF-8 (byte {exc.start + 1})")
+                continue
+            if not line.strip():
+                continue
+            if number == 1 and line.startswith("\ufeff"):
+                line = line[1:]
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield RawRow(number, error=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=line)
+                continue
+            yield RawRow(number, value=value, raw=line)

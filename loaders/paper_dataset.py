@@ -1,0 +1,301 @@
+"""Hugging Face conference paper datasets: one row -> records of the graph model.
+
+The rows have the columns ``proceedings`` (OpenReview URL), ``bibtext``,
+``abstract``, ``title``, ``authors``, ``id`` (venue id, e.g. ``Workshop/UniReps``),
+``type`` (poster, oral, ...), ``arxiv_id``, ``GitHub``, ``paper_page``,
+``upvotes``, ``num_comments``, ``Models``, ``Datasets``, ``Spaces`` and a few
+counts. The container (JSON Lines, CSV, Parquet, the dataset-viewer dump, ...)
+is read by its own module; this one knows only the row.
+
+``-1`` and empty strings mean "unknown" and are stored as absent. Where the
+structured ``title``/``authors`` and the BibTeX disagree, the structured
+columns win and the BibTeX stays on the paper.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from graph.identity import decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id, slug
+from graph.records import Edge, Node, ReplaceEdges
+from loaders.bibtex import parse_bibtex
+
+# Columns that hold lists (CSV and the viewer dump print them as JSON) and integers.
+LIST_COLUMNS = ("authors", "GitHub", "Models", "Datasets", "Spaces")
+INT_COLUMNS = ("upvotes", "num_comments", "n_linked_authors", "n_authors", "paper_page_exists_pre_conf")
+ARTIFACT_COLUMNS = (("Models", "Model"), ("Datasets", "Dataset"), ("Spaces", "Space"))
+
+# Conference series whose name and year identify an edition ("WANT@NeurIPS 2023",
+# "NeurIPS.cc/2023/Workshop/X", "ICLR 2024").
+_SERIES = ("NeurIPS", "ICML", "ICLR", "ACL", "EMNLP", "NAACL", "EACL", "COLING", "CVPR", "ICCV", "ECCV",
+           "AAAI", "IJCAI", "KDD", "WWW", "SIGIR", "AISTATS", "UAI", "CoRL", "COLM", "MLSys", "MICCAI",
+           "WACV", "BMVC", "ICRA", "IROS", "RSS", "TMLR", "CHI", "Interspeech", "ICASSP", "ISMIR")
+_SERIES_RE = re.compile(r"\b(" + "|".join(_SERIES) + r")(?:\.cc)?[\s'/_-]*((?:19|20)\d\d)\b", re.IGNORECASE)
+_CANONICAL_SERIES = {s.lower(): s for s in _SERIES}
+_GENERIC_VENUE_NAMES = {"conference", "main", "track", "journal", "findings"}
+
+
+class RowError(ValueError):
+    """The row cannot become a paper; the message is the reason given to the user."""
+
+
+@dataclass(frozen=True)
+class Conference:
+    id: str
+    name: str
+    year: int | None
+
+    @classmethod
+    def parse(cls, text: str) -> Conference:
+        """``"NeurIPS 2023"`` -> Conference(neurips-2023, NeurIPS 2023, 2023)."""
+        name = " ".join(text.split())
+        if not name:
+            raise ValueError("empty conference name")
+        years = re.findall(r"\b((?:19|20)\d\d)\b", name)
+        match = _SERIES_RE.search(name)
+        if match and match.group(0).strip() == name.replace(".cc", "").strip():
+            name = f"{_CANONICAL_SERIES[match.group(1).lower()]} {match.group(2)}"
+        return cls(id=slug(name), name=name, year=int(years[-1]) if years else None)
+
+
+def infer_conference(*texts: str | None) -> Conference | None:
+    """A conference named with its year in the venue id or BibTeX booktitle, if any."""
+    for text in texts:
+        if not text:
+            continue
+        match = _SERIES_RE.search(text)
+        if match:
+            series = _CANONICAL_SERIES[match.group(1).lower()]
+            return Conference.parse(f"{series} {match.group(2)}")
+    return None
+
+
+@dataclass(frozen=True)
+class PaperContext:
+    source: str  # recorded in `sources`
+    conference: Conference | None = None  # --conference
+
+
+# -- field checks ---------------------------------------------------------------
+
+def _text(row: dict, column: str) -> str | None:
+    value = row.get(column)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise RowError(f"column {column!r} should be text, got {type(value).__name__}")
+    return value if value.strip() else None
+
+
+def _int(row: dict, column: str) -> int | None:
+    value = row.get(column)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise RowError(f"column {column!r} should be an integer, got a boolean")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        value = int(value)
+    if not isinstance(value, int):
+        raise RowError(f"column {column!r} should be an integer, got {value!r}"[:200])
+    return None if value == -1 else value
+
+
+def _str_list(row: dict, column: str) -> list[str]:
+    value = row.get(column)
+    if value is None:
+        return []
+    if isinstance(value, str):  # a single URL or name where a list was expected
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise RowError(f"column {column!r} should be a list of strings, got {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value, 1):
+        if item is None:
+            continue
+        if not isinstance(item, str):
+            raise RowError(f"column {column!r} item {i} should be a string, got {type(item).__name__}")
+        if item.strip():
+            out.append(item)
+    return out
+
+
+# -- BibTeX column --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BibInfo:
+    key: str | None = None
+    booktitle: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    warning: str | None = None
+
+
+def bibtex_info(text: str | None) -> BibInfo:
+    if not text:
+        return BibInfo()
+    parsed = parse_bibtex(text)
+    if not parsed.entries:
+        reason = parsed.failures[0][1] if parsed.failures else "no entry found"
+        return BibInfo(warning=f"BibTeX not understood ({reason}); kept as given")
+    entry = parsed.entries[0]
+    f = entry.fields
+    year = None
+    if re.fullmatch(r"\s*\d{4}\s*", f.get("year", "")):
+        year = int(f["year"])
+    arxiv = None
+    if f.get("archiveprefix", "").lower() == "arxiv" or "arxiv" in f.get("journal", "").lower():
+        arxiv = normalize_arxiv(f.get("eprint") or f.get("journal"))
+    return BibInfo(
+        key=entry.key,
+        booktitle=_decoded(f.get("booktitle")),
+        year=year,
+        doi=normalize_doi(f.get("doi")),
+        arxiv_id=arxiv,
+    )
+
+
+@functools.lru_cache(maxsize=10_000)
+def _decoded(value: str | None) -> str | None:
+    """Venue names repeat on every row of a venue: decode each once."""
+    if not value:
+        return None
+    return decode_latex(" ".join(value.split()))
+
+
+# -- the row ----------------------------------------------------------------------
+
+def _hub_owner(repo_id: str) -> str | None:
+    owner, sep, _ = repo_id.partition("/")
+    return owner if sep and owner else None
+
+
+def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
+    """The records of one dataset row, and warnings; raises RowError to reject it."""
+    if not isinstance(row, dict):
+        raise RowError(f"row should be an object, got {type(row).__name__}")
+    title = row.get("title")
+    if not isinstance(title, str):
+        raise RowError("title is missing" if title is None else f"title should be text, got {type(title).__name__}")
+    if not title.strip():
+        raise RowError("title is empty")
+    authors = row.get("authors")
+    if authors is None:
+        authors = []
+    if not isinstance(authors, (list, tuple)) or not all(isinstance(a, str) for a in authors):
+        raise RowError("authors should be a list of strings")
+
+    proceedings = _text(row, "proceedings")
+    forum = openreview_id(proceedings)
+    arxiv_raw = _text(row, "arxiv_id")
+    arxiv = normalize_arxiv(arxiv_raw)
+    if arxiv_raw and not arxiv:
+        raise RowError(f"arxiv_id {arxiv_raw!r} is not an arXiv identifier")
+    warnings: list[str] = []
+    bib_text = _text(row, "bibtext")
+    bib = bibtex_info(bib_text)
+    if bib.warning:
+        warnings.append(bib.warning)
+    arxiv = arxiv or bib.arxiv_id
+    if forum:
+        paper_id = forum
+    elif arxiv:
+        paper_id = f"arxiv:{arxiv}"
+    else:
+        raise RowError("no identifier: neither an OpenReview forum id in 'proceedings' nor an arXiv id")
+
+    venue_raw = _text(row, "id")
+    ptype = _text(row, "type")
+    conference = ctx.conference or infer_conference(venue_raw, bib.booktitle)
+
+    props = {
+        "title": title,
+        "abstract": _text(row, "abstract"),
+        "type": ptype,
+        "year": bib.year or (conference.year if conference else None),
+        "arxiv_id": arxiv,
+        "doi": bib.doi,
+        "openreview_url": proceedings if forum and proceedings and "openreview.net" in proceedings else None,
+        "hf_paper_url": _text(row, "paper_page"),
+        "bibtex_key": bib.key,
+        "bibtex": bib_text,
+        "upvotes": _int(row, "upvotes"),
+        "num_comments": _int(row, "num_comments"),
+    }
+    for column in INT_COLUMNS:  # checked, so a broken count is reported
+        _int(row, column)
+    props = {k: v for k, v in props.items() if v is not None}
+    props["stub"] = None  # a full row fills in a paper known before only by an identifier
+    records: list = [Node("Paper", paper_id, props)]
+
+    # authors, in order; the same person twice in one list keeps the first place
+    keys: list[str] = []
+    for name in authors:
+        if not name.strip():
+            continue
+        key = name_key(name)
+        if not key or key in keys:
+            continue
+        keys.append(key)
+        records.append(Node("Author", key, create_props={"name": display_name(name)}))
+        records.append(Edge("AUTHORED", "Author", key, "Paper", paper_id, {"position": len(keys)}))
+    records.append(ReplaceEdges("AUTHORED", "Paper", paper_id, "Author", keys, outgoing=False))
+
+    # venue and conference
+    venue_keep = []
+    if venue_raw:
+        # scope the dataset's venue id by its conference (UniReps 2023 is not UniReps 2024),
+        # unless the id names its conference itself ("ICLR.cc/2024/Conference")
+        scoped = conference is not None and infer_conference(venue_raw) is None
+        venue_id = f"{conference.id}/{venue_raw}" if scoped else venue_raw
+        is_workshop = "Workshop" in venue_raw.split("/")[:-1]
+        short_name = venue_raw.rstrip("/").rsplit("/", 1)[-1]
+        if short_name.lower() in _GENERIC_VENUE_NAMES and conference:
+            short_name = f"{conference.name} {short_name}"
+        venue_props = {"short_name": short_name}
+        if bib.booktitle:
+            venue_props["name"] = bib.booktitle
+        records.append(Node("Venue", venue_id, venue_props, extra_labels=("Workshop",) if is_workshop else ()))
+        records.append(Edge("PRESENTED_AT", "Paper", paper_id, "Venue", venue_id,
+                            {"type": ptype} if ptype else {}))
+        venue_keep.append(venue_id)
+        if conference:
+            conf_props = {"name": conference.name}
+            if conference.year:
+                conf_props["year"] = conference.year
+            records.append(Node("Conference", conference.id, conf_props))
+            records.append(Edge("PART_OF", "Venue", venue_id, "Conference", conference.id))
+    records.append(ReplaceEdges("PRESENTED_AT", "Paper", paper_id, "Venue", venue_keep, outgoing=True))
+
+    # code
+    repos = []
+    for url in _str_list(row, "GitHub"):
+        url = url.strip().rstrip("/")
+        if url not in repos:
+            repos.append(url)
+            records.append(Node("Repository", url))
+            records.append(Edge("HAS_CODE", "Paper", paper_id, "Repository", url))
+    records.append(ReplaceEdges("HAS_CODE", "Paper", paper_id, "Repository", repos, outgoing=True))
+
+    # Hub artifacts and their owners
+    for column, label in ARTIFACT_COLUMNS:
+        ids = []
+        for repo_id in _str_list(row, column):
+            repo_id = repo_id.strip()
+            if repo_id in ids:
+                continue
+            ids.append(repo_id)
+            records.append(Node(label, repo_id))
+            records.append(Edge("HAS_ARTIFACT", "Paper", paper_id, label, repo_id))
+            owner = _hub_owner(repo_id)
+            if owner:
+                records.append(Node("HubAccount", owner))
+                records.append(Edge("OWNS", "HubAccount", owner, label, repo_id))
+        records.append(ReplaceEdges("HAS_ARTIFACT", "Paper", paper_id, label, ids, outgoing=True))
+    return records, warnings

@@ -1,0 +1,75 @@
+"""Test fixtures: one real Neo4j per test session, an empty database per test.
+
+The server is the project's own managed Neo4j (``citegraph.server``), started
+in a home under ``.cache/`` on free ports and stopped at the end; nothing is
+mocked. ``CITEGRAPH_TEST_NEO4J_HOME`` moves the home.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from citegraph.api import CiteGraph
+from citegraph.server import ManagedServer, free_port
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_collection_modifyitems(items):
+    # tests that take the `graph` or `neo4j_server` fixture are integration tests
+    for item in items:
+        if {"graph", "neo4j_server", "loaded_sample", "cli_env"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    home = Path(os.environ.get("CITEGRAPH_TEST_NEO4J_HOME") or REPO / ".cache" / "test-neo4j")
+    server = ManagedServer(home)
+    status = server.status()
+    started_here = not status.running
+    if started_here:
+        status = server.start(bolt_port=free_port(), http_port=free_port(), heap="1g", pagecache="512m",
+                              timeout=300)
+    yield status
+    if started_here:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _session_graph(neo4j_server):
+    cg = CiteGraph.connect(home=neo4j_server.home)
+    cg.ensure_schema()
+    yield cg
+    cg.close()
+
+
+@pytest.fixture
+def graph(_session_graph):
+    """A CiteGraph on an empty database."""
+    _session_graph.reset()
+    return _session_graph
+
+
+@pytest.fixture
+def cli_env(neo4j_server, monkeypatch):
+    """Environment under which the `citegraph` CLI finds the test server."""
+    env = dict(os.environ)
+    env.update(NEO4J_URI=neo4j_server.uri, NEO4J_USER="neo4j", NEO4J_PASSWORD=neo4j_server.password)
+    return env
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run(cg: CiteGraph, cypher: str, **params) -> list[dict]:
+    """Ask the database directly (tests check the graph, not the code that wrote it)."""
+    records, _, _ = cg.driver.execute_query(cypher, params, database_=cg.database)
+    return [r.data() for r in records]

@@ -1,0 +1,36 @@
+"""The command line: every command documents an example; stats and reset work."""
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from citegraph.cli import main
+from conftest import SAMPLES
+
+
+def all_commands(group, prefix=()):
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+        yield prefix + (name,), cmd
+
+
+@pytest.mark.parametrize("path, cmd", list(all_commands(main)), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_every_command_has_an_example(path, cmd):
+    assert "Example:" in (cmd.help or ""), f"`citegraph {' '.join(path)}` has no example in its help"
+
+
+def test_stats_and_reset(cli_env, graph):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "citegraph.cli", *args], capture_output=True, text=True,
+                              env=cli_env)
+    assert cli("load", str(SAMPLES / "hub-artifacts.jsonl")).returncode == 0
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats["nodes"]["Paper"] == 5 and stats["relationships"]["HAS_ARTIFACT"] == 12
+    refused = cli("reset")
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    assert cli("reset", "--yes").returncode == 0
+    assert json.loads(cli("stats", "--json").stdout)["total_nodes"] == 0

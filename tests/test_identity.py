@@ -1,0 +1,72 @@
+"""Unit tests: author name keys and identifier normalisation."""
+
+import pytest
+
+from graph.identity import display_name, name_key, normalize_arxiv, normalize_doi, normalize_openalex, openreview_id
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Gowda, Thamme", "Thamme Gowda"),
+    ("Thamme  Gowda", "Thamme Gowda"),
+    ("Tilman R{\\\"a}uker", "Tilman Räuker"),
+    ('Tilman R\\"auker', "Tilman Räuker"),
+    ("Tilman Ra\u0308uker", "Tilman Räuker"),  # combining diaeresis (NFD) vs precomposed
+    ("Zorah L{\\\"a}hner", "Zorah Lähner"),
+    ("Ond{\\v{r}}ej Du{\\v{s}}ek", "Ondřej Dušek"),
+    ("Tatiana A. Engel", "Tatiana A Engel"),
+    ("TATIANA A ENGEL", "Tatiana A Engel"),
+    ("Jean-Pierre  Dupont", "Jean - Pierre Dupont"),
+    ("Tatiana\u00a0Engel", "Tatiana Engel"),
+])
+def test_same_person(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("J. Smith", "Jane Smith"),
+    ("Jane Smith", "John Smith"),
+    ("Ondřej Dušek", "Ondrej Dusek"),  # accents are part of the name
+    ("Wei Zhang", "Wei Zheng"),
+])
+def test_different_people(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_display_name_keeps_accents_and_turns_last_first_round():
+    assert display_name("Dušek, Ondřej") == "Ondřej Dušek"
+    assert display_name("Ond{\\v{r}}ej Du{\\v{s}}ek") == "Ondřej Dušek"
+    assert display_name("Smith, Jr., John") == "John Smith Jr."
+
+
+@pytest.mark.parametrize("raw, doi", [
+    ("https://doi.org/10.18653/V1/2020.ACL-main.1", "10.18653/v1/2020.acl-main.1"),
+    ("doi:10.1000/XYZ123", "10.1000/xyz123"),
+    ("10.1000/a\\_b", "10.1000/a_b"),
+    ("http://dx.doi.org/10.1000%2Fabc", "10.1000/abc"),
+    ("not a doi", None),
+    ("", None),
+])
+def test_doi(raw, doi):
+    assert normalize_doi(raw) == doi
+
+
+@pytest.mark.parametrize("raw, arxiv", [
+    ("2312.06932", "2312.06932"),
+    ("arXiv:2312.06932v3", "2312.06932"),
+    ("https://arxiv.org/abs/2312.06932v1", "2312.06932"),
+    ("abs/1905.12345", "1905.12345"),
+    ("arXiv preprint arXiv:1706.03762", "1706.03762"),
+    ("hep-th/9901001v2", "hep-th/9901001"),
+    ("12345", None),
+])
+def test_arxiv(raw, arxiv):
+    assert normalize_arxiv(raw) == arxiv
+
+
+def test_openreview_and_openalex():
+    assert openreview_id("https://openreview.net/forum?id=rD62RkufYo") == "rD62RkufYo"
+    assert openreview_id("https://openreview.net/pdf?id=rD62RkufYo") == "rD62RkufYo"
+    assert openreview_id("https://openreview.net/forum") is None
+    assert normalize_openalex("https://openalex.org/W2741809807") == "W2741809807"
+    assert normalize_openalex("w123") == "W123"
+    assert normalize_openalex("https://openalex.org/X1") is None

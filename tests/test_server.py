@@ -1,0 +1,81 @@
+"""The managed Neo4j: loopback only, auth on, a 0600 password, idempotent start."""
+
+import os
+import stat
+import subprocess
+import sys
+
+from citegraph.server import ManagedServer
+
+
+def citegraph(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "citegraph.cli", *args], capture_output=True, text=True,
+                          env=env or dict(os.environ))
+
+
+def test_password_file_is_private(neo4j_server):
+    mode = stat.S_IMODE(os.stat(neo4j_server.home / "password").st_mode)
+    assert mode == 0o600
+    assert len(neo4j_server.password) >= 16
+
+
+def test_listens_on_loopback_only(neo4j_server):
+    conf = (neo4j_server.home / "conf" / "neo4j.conf").read_text()
+    assert f"server.bolt.listen_address=127.0.0.1:{neo4j_server.bolt_port}" in conf
+    assert "dbms.security.auth_enabled=true" in conf
+    # every TCP socket listening on the server's ports is bound to 127.0.0.1 (IPv4, or IPv4-mapped IPv6)
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F"}
+    ours = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            fields = line.split()
+            (addr, port), state = fields[1].split(":"), fields[3]
+            if state == "0A" and int(port, 16) in (neo4j_server.bolt_port, neo4j_server.http_port):  # LISTEN
+                ours.append((addr, int(port, 16)))
+    assert {p for _, p in ours} == {neo4j_server.bolt_port, neo4j_server.http_port}
+    assert all(addr in loopback for addr, _ in ours), ours
+
+
+def test_auth_is_on(neo4j_server):
+    import neo4j
+    import pytest
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=("neo4j", "wrong-password")) as driver:
+        with pytest.raises(neo4j.exceptions.AuthError):
+            driver.verify_connectivity()
+
+
+def test_start_again_leaves_the_running_server_alone(neo4j_server):
+    again = ManagedServer(neo4j_server.home).start()
+    assert again.pid == neo4j_server.pid and again.bolt_port == neo4j_server.bolt_port
+
+
+def test_status_and_env_commands(neo4j_server):
+    proc = citegraph("neo4j", "status", "--home", str(neo4j_server.home))
+    assert proc.returncode == 0
+    assert f"http://127.0.0.1:{neo4j_server.http_port}/browser/" in proc.stdout
+    assert neo4j_server.password in proc.stdout
+    env = citegraph("neo4j", "env", "--home", str(neo4j_server.home))
+    assert env.stdout.splitlines() == [f"export NEO4J_URI={neo4j_server.uri}", "export NEO4J_USER=neo4j",
+                                       f"export NEO4J_PASSWORD={neo4j_server.password}"]
+
+
+def test_commands_find_the_managed_server_of_their_home(neo4j_server, graph):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["CITEGRAPH_NEO4J_HOME"] = str(neo4j_server.home)
+    proc = citegraph("stats", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_stopped_home_gives_a_clear_error(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    proc = citegraph("stats", "--home", str(tmp_path / "nowhere"), env=env)
+    assert proc.returncode == 1
+    assert "citegraph neo4j start" in proc.stderr and "Traceback" not in proc.stderr
+    status = citegraph("neo4j", "status", "--home", str(tmp_path / "nowhere"))
+    assert status.returncode == 1 and "not running" in status.stdout
+
+
+def test_wrong_password_is_a_clear_error(neo4j_server):
+    proc = citegraph("stats", "--uri", neo4j_server.uri, "--password", "nope")
+    assert proc.returncode == 1
+    assert "refused the credentials" in proc.stderr and "Traceback" not in proc.stderr
