@@ -1,0 +1,1 @@
+"""Canned queries: one file per query (see the runner in this package)."""
