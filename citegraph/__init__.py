@@ -8,8 +8,8 @@ The Python API mirrors the command line::
         cg.run_query("top-authors", limit=5)
 """
 
-from citegraph.api import CiteGraph, LoadSummary
+from citegraph.api import CiteGraph, LoadSummary, run_query
 from citegraph.errors import CitegraphError
 
-__all__ = ["CiteGraph", "LoadSummary", "CitegraphError"]
+__all__ = ["CiteGraph", "LoadSummary", "CitegraphError", "run_query"]
 __version__ = "0.1.0"

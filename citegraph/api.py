@@ -138,6 +138,27 @@ class CiteGraph:
         stats["_counts"] = writer.counts.as_dict()
         return stats
 
+    # -- asking ----------------------------------------------------------------
+    def run_query(self, query: str, /, *, queries_dirs=(), **params) -> list[dict]:
+        """Run a canned Cypher query (read-only) and return its rows as dicts.
+
+        ``query`` is a query name (see ``citegraph queries``) or a ``.cypher`` file;
+        the keyword arguments are its parameters (``name=...`` included).
+        """
+        import queries
+
+        return queries.run_cypher(self.driver, queries.find(query, queries_dirs), params, self.database)
+
+    # -- analytics -------------------------------------------------------------
+    def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None):
+        """Project the coauthorship graph, compute every measure, optionally store them on Authors."""
+        from citegraph.analysis import coauthorship
+
+        analysis = coauthorship.analyze(coauthorship.project(self.driver, self.database), seed, betweenness_k)
+        if write:
+            coauthorship.write_back(self.driver, analysis, self.database)
+        return analysis
+
     # -- inspecting ----------------------------------------------------------
     def stats(self) -> dict:
         """Counts per label and per relationship type (from Neo4j's count store)."""
@@ -168,6 +189,17 @@ class CiteGraph:
                 deleted += count
                 if count == 0:
                     return deleted
+
+
+def run_query(query: str, /, *, queries_dirs=(), **params) -> list[dict]:
+    """One-off canned query against the default database (flags-free: NEO4J_* or the managed server).
+
+    >>> from citegraph import run_query
+    >>> run_query("top-authors", limit=2)   # doctest: +SKIP
+    [{'author': 'Kohei Nakajima', 'papers': 3}, {'author': 'Mikail Khona', 'papers': 3}]
+    """
+    with CiteGraph.connect() as cg:
+        return cg.run_query(query, queries_dirs=queries_dirs, **params)
 
 
 def model_labels() -> list[str]:

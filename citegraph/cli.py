@@ -14,6 +14,7 @@ import sys
 import click
 
 from citegraph.errors import CitegraphError
+from citegraph.output import render
 
 EXIT_REJECTS = 3  # `load` read everything but rejected some rows
 
@@ -120,6 +121,9 @@ def _print_login(status) -> None:
     click.echo(f"  Browser:  {status.browser_url}")
     click.echo(f"  user:     neo4j")
     click.echo(f"  password: {status.password}   (also in {status.home / 'password'})")
+    if status.http_port:
+        from citegraph.browser import guide_url
+        click.echo(f"  guide:    opens when you connect; again with  :guide {guide_url(status.http_port)}")
 
 
 @neo4j.command("stop")
@@ -263,6 +267,130 @@ def stats(as_json, **conn):
     click.echo("relationships")
     for rel, count in result["relationships"].items():
         click.echo(f"  {rel:<{width}} {count:>9}")
+
+
+# -- canned queries ----------------------------------------------------------------------
+
+queries_dir_option = click.option(
+    "--queries-dir", "queries_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+    help="folder of your own .cypher/.rq queries (repeatable; also CITEGRAPH_QUERIES_PATH).")
+
+
+@main.command("queries")
+@queries_dir_option
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array.")
+@click.option("--sparql", is_flag=True, help="list the SPARQL (.rq) queries instead of the Cypher ones.")
+@handle_errors
+def list_queries(queries_dirs, as_json, sparql):
+    """List the canned queries with their descriptions and parameters.
+
+    \b
+    Example:
+      citegraph queries --queries-dir my-queries/
+    """
+    import queries as canned
+
+    found = canned.catalogue(queries_dirs, "sparql" if sparql else "cypher")
+    if as_json:
+        emit_json([q.as_dict() for q in found.values()])
+        return
+    for q in found.values():
+        params = " ".join(
+            f"{p.name}=<{p.type}>" if p.required else f"[{p.name}={'null' if p.default is None else p.default}]"
+            for p in q.params)
+        click.echo(f"{q.name} {params}".rstrip())
+        if q.description:
+            click.echo(f"    {q.description}")
+        if q.columns:
+            click.echo(f"    -> {', '.join(q.columns)}")
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="a parameter (repeatable); integers stay integers.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@queries_dir_option
+@connection_options
+@handle_errors
+def run_query_command(name, params, fmt, queries_dirs, **conn):
+    """Run a canned query (by name, or a .cypher file) read-only and print its rows.
+
+    \b
+    Example:
+      citegraph query coauthors -p "name=Fartash Faghri" --format json
+    """
+    import queries as canned
+
+    query = canned.find(name, queries_dirs)
+    given = canned.parse_assignments(params)
+    canned.bind(query, given)  # report missing parameters before connecting
+    with open_graph(conn) as cg:
+        rows = canned.run_cypher(cg.driver, query, given, cg.database)
+    click.echo(render(rows, fmt, list(query.columns) or None))
+
+
+# -- analytics ------------------------------------------------------------------------------
+
+@main.group()
+def analyze():
+    """Graph analytics (networkx) on projections of the graph.
+
+    \b
+    Example:
+      citegraph analyze coauthorship --write --json
+    """
+
+
+@analyze.command("coauthorship")
+@click.option("--write", is_flag=True, help="store component, community, pagerank, degree, betweenness on every Author.")
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON.")
+@click.option("--seed", type=int, default=42, show_default=True, help="seed of Louvain and sampling.")
+@click.option("--betweenness-samples", type=int, help="sample this many sources for betweenness (default: exact up to 5,000 authors, else 200).")
+@click.option("--top", type=int, default=10, show_default=True, help="authors listed per measure.")
+@click.option("--graphml", type=click.Path(dir_okay=False), help="also write the graph as GraphML.")
+@click.option("--gexf", type=click.Path(dir_okay=False), help="also write the graph as GEXF (Gephi).")
+@click.option("--png", type=click.Path(dir_okay=False), help="also draw a picture: the --ego network or the largest component.")
+@click.option("--ego", help="author whose ego network --png draws.")
+@click.option("--radius", type=int, default=1, show_default=True, help="hops of the ego network.")
+@connection_options
+@handle_errors
+def analyze_coauthorship(write, as_json, seed, betweenness_samples, top, graphml, gexf, png, ego, radius, **conn):
+    """Components, Louvain communities, PageRank, degree and betweenness of the coauthorship graph.
+
+    \b
+    Example:
+      citegraph analyze coauthorship --write --png ego.png --ego "Shih-Chii Liu"
+    """
+    from citegraph.analysis import export
+
+    with open_graph(conn) as cg:
+        analysis = cg.analyze_coauthorship(write=write, seed=seed, betweenness_k=betweenness_samples)
+    summary = analysis.summary(top)
+    summary["written"] = write
+    if graphml:
+        export.write_graphml(analysis, graphml)
+    if gexf:
+        export.write_gexf(analysis, gexf)
+    if png:
+        export.draw_png(analysis, png, ego=ego, radius=radius)
+    if as_json:
+        emit_json(summary)
+        return
+    click.echo(f"{summary['authors']} authors, {summary['collaborations']} collaborations")
+    sizes = summary["component_sizes"]
+    click.echo(f"{summary['components']} components (largest {summary['largest_component']}; "
+               f"sizes {', '.join(map(str, sizes[:10]))}{', ...' if len(sizes) > 10 else ''}; "
+               f"{summary['isolated_authors']} authors alone)")
+    click.echo(f"{summary['communities']} communities (Louvain, seed {seed}, modularity {summary['modularity']:.3f})")
+    for measure, ranked in summary["top"].items():
+        click.echo(f"top by {measure}: " + "; ".join(f"{r['author']} {r['value']:.4g}" for r in ranked[:5]))
+    if write:
+        click.echo(f"stored {', '.join(('component', 'community', 'pagerank', 'degree', 'betweenness'))} "
+                   f"on {summary['authors']} authors")
+    for path in (graphml, gexf, png):
+        if path:
+            click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -21,7 +21,11 @@ def render() -> str:
         "",
     ]
     for node in NODE_TYPES:
-        labels = f"`:{node.label}`" + "".join(f" (some also `:{x}`)" for x in node.extra_labels)
+        extra = node.extra_labels
+        if len(extra) > 2:
+            labels = f"`:{node.label}` (some also one of `:{extra[0]}` … `:{extra[-1]}`)"
+        else:
+            labels = f"`:{node.label}`" + "".join(f" (some also `:{x}`)" for x in extra)
         out += [f"### {labels}", "", node.description, "",
                 f"Key: `{node.key}` (unique).", "", "| property | type | meaning |", "| --- | --- | --- |"]
         out += [f"| `{p.name}` | {p.type} | {p.description} |" for p in node.props if p.name != "sources"]

@@ -77,6 +77,10 @@ PAPER = NodeType(
     indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "year"),
 )
 
+# Authors of the 20 largest coauthorship communities carry one of these labels after
+# `analyze coauthorship --write` (the Neo4j Browser colours nodes by label).
+COMMUNITY_LABELS = tuple(f"Community{i}" for i in range(20))
+
 AUTHOR = NodeType(
     "Author", "key",
     "A person. `key` is the normalised name (LaTeX decoded, Unicode NFKC, `Last, First` turned "
@@ -93,6 +97,7 @@ AUTHOR = NodeType(
         Prop("betweenness", F, "betweenness centrality (written by analytics)"),
         SOURCES,
     ),
+    extra_labels=COMMUNITY_LABELS,
     indexes=("name",),
 )
 

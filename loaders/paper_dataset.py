@@ -212,7 +212,12 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
 
     venue_raw = _text(row, "id")
     ptype = _text(row, "type")
-    conference = ctx.conference or infer_conference(venue_raw, bib.booktitle)
+    # a venue id that names its conference ("ICLR.cc/2024/Conference") is the most specific
+    # statement, then --conference, then a booktitle such as "WANT@NeurIPS 2023"
+    own = infer_conference(venue_raw)
+    if own and ctx.conference and own.id != ctx.conference.id:
+        warnings.append(f"venue id {venue_raw!r} names {own.name}, not {ctx.conference.name}; kept {own.name}")
+    conference = own or ctx.conference or infer_conference(bib.booktitle)
 
     props = {
         "title": title,

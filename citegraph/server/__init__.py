@@ -33,6 +33,7 @@ from pathlib import Path
 
 import platformdirs
 
+from citegraph.browser import post_connect_cmd
 from citegraph.errors import ServerError
 
 NEO4J_USER = "neo4j"
@@ -298,11 +299,26 @@ class ManagedServer:
             # the Browser may fetch guides served by this machine
             "browser.remote_content_hostname_whitelist=*",
             "client.allow_telemetry=false",
+            # style and guide on connect (served from this server: see citegraph.browser)
+            f"browser.post_connect_cmd={post_connect_cmd(http_port)}",
         ]
         extra = conf_dir / "neo4j.extra.conf"
         if extra.exists():
             lines += ["", f"# from {extra.name}", extra.read_text()]
         (conf_dir / "neo4j.conf").write_text("\n".join(lines) + "\n")
+
+    def _classpath(self, lib: Path, http_port: int) -> str:
+        """Neo4j's jars, with the Browser jar swapped for a copy that also holds citegraph's
+        guide and style (rebuilt on every start, so it follows the canned queries)."""
+        from citegraph.browser import build_browser_jar
+
+        jars = sorted(lib.glob("*.jar"))
+        browser = [j for j in jars if j.name.startswith("neo4j-browser-")]
+        others = [j for j in jars if j not in browser]
+        if browser:
+            others.append(build_browser_jar(browser[0], self.home / "browser" / "neo4j-browser-citegraph.jar",
+                                            http_port))
+        return os.pathsep.join(str(j) for j in others)
 
     def _ensure_password(self, java: str, lib: Path) -> str:
         password = self.password()
@@ -363,7 +379,7 @@ class ManagedServer:
         self._ensure_password(java, lib)
 
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", f"{lib}/*", MAIN_CLASS,
+        cmd = [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", self._classpath(lib, http_port), MAIN_CLASS,
                f"--home-dir={self.home}", f"--config-dir={self.home / 'conf'}", "--console-mode"]
         with open(self.console_log, "ab") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -1,0 +1,121 @@
+"""Coauthorship analytics: projected from the real Neo4j, checked against networkx on the sample rows."""
+
+import json
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+
+import sample_truth as truth
+from citegraph.analysis import coauthorship, export
+from conftest import SAMPLES, run
+
+ROWS = truth.rows()
+
+
+@pytest.fixture(scope="module")
+def analysed(_session_graph):
+    _session_graph.reset()
+    _session_graph.load([SAMPLES / "neurips2023-workshops.jsonl"], conference="NeurIPS 2023")
+    return _session_graph, _session_graph.analyze_coauthorship(write=True, seed=42)
+
+
+def by_name(analysis, measure):
+    G = analysis.graph
+    return {G.nodes[n]["name"]: v for n, v in analysis.values[measure].items()}
+
+
+def test_projection_is_the_coauthor_graph_of_the_rows(analysed):
+    _, analysis = analysed
+    G = analysis.graph
+    T = truth.coauthor_graph(ROWS)
+    names = {n: G.nodes[n]["name"] for n in G}
+    assert sorted(names.values()) == sorted(T.nodes)
+    assert sorted((min(names[a], names[b]), max(names[a], names[b]), d["weight"]) for a, b, d in G.edges(data=True)) \
+        == sorted((min(a, b), max(a, b), d["weight"]) for a, b, d in T.edges(data=True))
+
+
+def test_components(analysed):
+    _, analysis = analysed
+    summary = analysis.summary()
+    T = truth.coauthor_graph(ROWS)
+    sizes = sorted((len(c) for c in nx.connected_components(T)), reverse=True)
+    assert summary["components"] == len(sizes) == 75
+    assert summary["largest_component"] == sizes[0] == 16
+    assert summary["component_sizes"] == sizes
+    comp = by_name(analysis, "component")
+    for c in nx.connected_components(T):
+        assert len({comp[n] for n in c}) == 1
+
+
+def test_centralities_match_networkx(analysed):
+    _, analysis = analysed
+    T = truth.coauthor_graph(ROWS)
+    expected_pr = nx.pagerank(T, weight="weight")
+    for name, value in by_name(analysis, "pagerank").items():
+        assert value == pytest.approx(expected_pr[name], abs=1e-9)
+    assert by_name(analysis, "degree") == pytest.approx(nx.degree_centrality(T))
+    assert by_name(analysis, "betweenness") == pytest.approx(nx.betweenness_centrality(T))
+
+
+def test_communities_are_seeded_and_sensible(analysed):
+    cg, analysis = analysed
+    again = cg.analyze_coauthorship(seed=42)
+    assert again.values["community"] == analysis.values["community"]
+    comp, comm = analysis.values["component"], analysis.values["community"]
+    # a community never spans two components
+    for c in set(comm.values()):
+        assert len({comp[n] for n in comm if comm[n] == c}) == 1
+    assert analysis.summary()["modularity"] > 0.8
+
+
+def test_write_back_stores_every_measure(analysed):
+    cg, analysis = analysed
+    stored = {r["key"]: r for r in run(cg, "MATCH (a:Author) RETURN a.key AS key, a.component AS component, "
+                                           "a.community AS community, a.pagerank AS pagerank, a.degree AS degree, "
+                                           "a.betweenness AS betweenness, labels(a) AS labels")}
+    assert len(stored) == 404
+    for key, row in stored.items():
+        for measure in coauthorship.MEASURES:
+            assert row[measure] == pytest.approx(analysis.values[measure][key]), (key, measure)
+        community_labels = [l for l in row["labels"] if l.startswith("Community")]
+        expected = [f"Community{row['community']}"] if row["community"] < 20 else []
+        assert community_labels == expected
+
+
+def test_top_pagerank_query_reads_the_written_values(analysed):
+    cg, analysis = analysed
+    top = cg.run_query("top-pagerank", limit=3)
+    T = truth.coauthor_graph(ROWS)
+    pr = nx.pagerank(T, weight="weight")
+    assert [r["author"] for r in top] == sorted(pr, key=lambda n: (-pr[n], n))[:3]
+
+
+def test_exports(analysed, tmp_path):
+    _, analysis = analysed
+    T = truth.coauthor_graph(ROWS)
+    export.write_graphml(analysis, tmp_path / "g.graphml")
+    export.write_gexf(analysis, tmp_path / "g.gexf")
+    for G in (nx.read_graphml(tmp_path / "g.graphml"), nx.read_gexf(tmp_path / "g.gexf")):
+        assert G.number_of_nodes() == T.number_of_nodes() and G.number_of_edges() == T.number_of_edges()
+        some = next(iter(G.nodes(data=True)))[1]
+        assert {"name", "component", "community", "pagerank", "degree", "betweenness"} <= set(some)
+    ego = export.draw_png(analysis, tmp_path / "ego.png", ego="Liu, Shih-Chii")
+    assert sorted(ego.nodes[n]["name"] for n in ego) == sorted(nx.ego_graph(T, "Shih-Chii Liu").nodes)
+    big = export.draw_png(analysis, tmp_path / "largest.png")
+    assert big.number_of_nodes() == 16
+    for name in ("ego.png", "largest.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_cli_summary(analysed, cli_env, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "citegraph.cli", "analyze", "coauthorship", "--json",
+                           "--png", str(tmp_path / "p.png")], capture_output=True, text=True, env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["components"] == 75 and summary["largest_component"] == 16
+    assert summary["communities"] == len(set(analysed[1].values["community"].values()))
+    assert set(summary["top"]) == {"pagerank", "degree", "betweenness"}
+    assert (tmp_path / "p.png").exists()
