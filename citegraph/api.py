@@ -159,6 +159,16 @@ class CiteGraph:
             coauthorship.write_back(self.driver, analysis, self.database)
         return analysis
 
+    # -- RDF -------------------------------------------------------------------
+    def export_rdf(self, out: str, fmt: str | None = None, base_iri: str | None = None, page_size: int = 5000):
+        """Stream the graph to an RDF file (``-`` for standard output); returns ExportStats."""
+        from citegraph.rdf import format_for
+        from citegraph.rdf.export import export
+        from graph.rdf import DEFAULT_BASE_IRI
+
+        return export(self.driver, out, format_for(out, fmt) if out != "-" else (fmt or "turtle"),
+                      base_iri or DEFAULT_BASE_IRI, self.database, page_size)
+
     # -- inspecting ----------------------------------------------------------
     def stats(self) -> dict:
         """Counts per label and per relationship type (from Neo4j's count store)."""

@@ -393,6 +393,122 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, top, graphml
             click.echo(f"wrote {path}")
 
 
+# -- RDF ---------------------------------------------------------------------------------
+
+RDF_FORMATS = ["turtle", "ntriples", "nquads", "jsonld", "rdfxml", "trig"]
+
+
+@main.command("export-rdf")
+@click.argument("out")
+@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS),
+              help="RDF format (default: from OUT's extension, else turtle).")
+@click.option("--base-iri", help="base of the resources' IRIs (default https://w3id.org/citegraph/id/).")
+@click.option("--validate", "check", is_flag=True, help="validate the file against the SHACL shapes afterwards.")
+@click.option("--page-size", type=int, default=5000, show_default=True, help="nodes read from Neo4j per page.")
+@connection_options
+@handle_errors
+def export_rdf(out, fmt, base_iri, check, page_size, **conn):
+    """Export the graph as RDF (schema.org, DCTERMS, FOAF, BIBO, FaBiO, CiTO, PROV), streamed.
+
+    OUT is a file, or - for standard output. docs/rdf.md gives the mapping.
+
+    \b
+    Example:
+      citegraph export-rdf graph.ttl --validate
+      citegraph export-rdf - --format ntriples | gzip > graph.nt.gz
+    """
+    if out == "-" and check:
+        raise CitegraphError("--validate needs a file, not standard output")
+    with open_graph(conn) as cg:
+        stats = cg.export_rdf(out, fmt, base_iri, page_size)
+    click.echo(f"wrote {stats.triples} triples to {out} in {stats.seconds:.1f} s "
+               f"({stats.as_dict()['triples_per_second']} triples/s)", err=True)
+    if check:
+        _report_validation(out, fmt)
+
+
+def _report_validation(path, fmt) -> None:
+    from citegraph.rdf.shapes import validate
+
+    violations = validate(path, fmt)
+    for v in violations:
+        click.echo(str(v))
+    if violations:
+        click.echo(f"{path}: {len(violations)} violation(s) of the citegraph shapes", err=True)
+        sys.exit(1)
+    click.echo(f"{path} conforms to the citegraph shapes", err=True)
+
+
+@main.command("validate-rdf")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS), help="RDF format (default: from the extension).")
+@handle_errors
+def validate_rdf(file, fmt):
+    """Check an RDF file against the citegraph SHACL shapes (pySHACL); exit 1 naming each violation.
+
+    \b
+    Example:
+      citegraph validate-rdf graph.ttl
+    """
+    _report_validation(file, fmt)
+
+
+@main.command("sparql")
+@click.argument("query")
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="RDF file to query (repeatable; format from the extension).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="a parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@queries_dir_option
+@handle_errors
+def sparql(query, data, params, fmt, queries_dirs):
+    """Run a SPARQL query (a canned twin by name, or a .rq file) on exported RDF files.
+
+    \b
+    Example:
+      citegraph sparql coauthors --data graph.ttl -p "name=Fartash Faghri"
+    """
+    import queries as canned
+
+    q = canned.find(query, queries_dirs, language="sparql")
+    given = canned.parse_assignments(params)
+    canned.bind(q, given)
+    rows = canned.run_sparql(canned.open_store(data), q, given)
+    click.echo(render(rows, fmt, list(q.columns) or None))
+
+
+@main.command("sparql-serve")
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="RDF file to serve (repeatable).")
+@click.option("--port", type=int, default=7878, show_default=True, help="port on 127.0.0.1.")
+@click.option("--store", type=click.Path(file_okay=False), help="keep the Oxigraph store in this folder (default: temporary).")
+@handle_errors
+def sparql_serve(data, port, store):
+    """Serve RDF files as a read-only SPARQL endpoint on loopback (the Oxigraph server).
+
+    \b
+    Example:
+      citegraph sparql-serve --data graph.ttl --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' http://127.0.0.1:7878/query
+    """
+    import shutil
+    import subprocess
+
+    from citegraph.rdf.serve import prepare_store, serve_command
+
+    location = prepare_store(list(data), store)
+    click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {location}; Ctrl-C stops it)", err=True)
+    proc = subprocess.Popen(serve_command(location, port))
+    try:
+        sys.exit(proc.wait())
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+    finally:
+        if not store:  # a temporary store goes with the server
+            shutil.rmtree(location, ignore_errors=True)
+
+
 @main.command()
 @click.option("--yes", is_flag=True, help="really delete everything.")
 @connection_options

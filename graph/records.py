@@ -17,6 +17,7 @@ class Node:
     props: dict = field(default_factory=dict)  # set on every write
     create_props: dict = field(default_factory=dict)  # set only when the node is created
     extra_labels: tuple[str, ...] = ()
+    sources: list | None = None  # who asserted it; None: the source being loaded
 
 
 @dataclass(slots=True)
@@ -27,6 +28,7 @@ class Edge:
     end_label: str
     end_key: Any
     props: dict = field(default_factory=dict)
+    sources: list | None = None  # who asserted it; None: the source being loaded
 
 
 @dataclass(slots=True)

@@ -18,8 +18,9 @@ import neo4j
 from graph.model import NODES, check_label, check_rel_type
 from graph.records import Edge, Node, ReplaceEdges
 
-# Add ``$source`` to a ``sources`` list once.
-_ADD_SOURCE = "CASE WHEN $source IN coalesce({v}.sources, []) THEN {v}.sources ELSE coalesce({v}.sources, []) + $source END"
+# Add each of the row's sources (default: the source being loaded) to a ``sources`` list once.
+_ADD_SOURCE = ("reduce(acc = coalesce({v}.sources, []), s IN coalesce(row.src, [$source]) | "
+               "CASE WHEN s IN acc THEN acc ELSE acc + s END)")
 
 
 def _key_of(label: str) -> str:
@@ -115,7 +116,8 @@ class GraphWriter:
                 bucket = batch.nodes[(rec.label, rec.extra_labels)]
                 seen = bucket.get(rec.key)
                 if seen is None:
-                    bucket[rec.key] = {"key": rec.key, "props": dict(rec.props), "create": dict(rec.create_props)}
+                    bucket[rec.key] = {"key": rec.key, "props": dict(rec.props), "create": dict(rec.create_props),
+                                       "src": rec.sources}
                 else:  # the same node twice in one batch: one row, later values win
                     seen["props"].update(rec.props)
                     for k, v in rec.create_props.items():
@@ -123,7 +125,7 @@ class GraphWriter:
             elif isinstance(rec, Edge):
                 bucket = batch.edges[(rec.type, rec.start_label, rec.end_label)]
                 bucket[(rec.start_key, rec.end_key)] = {"start": rec.start_key, "end": rec.end_key,
-                                                        "props": rec.props}
+                                                        "props": rec.props, "src": rec.sources}
             elif isinstance(rec, ReplaceEdges):
                 batch.replaces[(rec.type, rec.anchor_label, rec.other_label, rec.outgoing)].append(
                     {"anchor": rec.anchor_key, "keep": rec.keep})

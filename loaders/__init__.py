@@ -18,7 +18,7 @@ from pathlib import Path
 
 from citegraph.errors import LoadError
 from graph.records import Reject, Row
-from loaders import csv_table, hf_datasets, json_document, jsonl, parquet, viewer_dump
+from loaders import csv_table, hf_datasets, json_document, jsonl, parquet, rdf, viewer_dump
 from loaders.paper_dataset import LIST_COLUMNS, Conference, PaperContext, RowError, row_records
 from loaders.rows import RawRow
 
@@ -72,6 +72,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            _paper_container(viewer_dump.read_rows), (".txt",)),
     Format("hf", "a dataset through the `datasets` library: hf:ORG/NAME[:SPLIT], or a save_to_disk folder",
            lambda path, source, options: paper_rows(hf_datasets.read_rows(str(path)), source, options)),
+    Format("rdf", "citegraph's own RDF export, in any of its formats (round trip)", rdf.read,
+           (".ttl", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".trig")),
 )}
 
 
@@ -115,6 +117,8 @@ def _sniff_basic(path: Path, head: str) -> str | None:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq") or head.startswith("PAR1"):
         return "parquet"
+    if suffix in FORMATS["rdf"].extensions or '"@context"' in head[:2000]:
+        return "rdf"
     if viewer_dump.looks_like_dump(head):
         return "viewer"
     if stripped.startswith("["):

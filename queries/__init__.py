@@ -15,6 +15,14 @@ finds Fartash Faghri). A parameter without a default is required; ``= null``
 makes it optional. ``{A|B|C}`` limits the values. ``@columns`` names the
 output columns (the contract the tests and the SPARQL twins keep).
 
+SPARQL twins (``.rq``) use ``#`` comments and bind parameters as variables of
+the same name (``?name``); the embedded engine requires a bound variable to be
+in the SELECT projection (and in GROUP BY when the query aggregates). Two more
+annotations serve SPARQL: ``@limit PARAM`` cuts the rows to that parameter
+(LIMIT takes no variables), ``@lists a, b`` splits GROUP_CONCAT columns on
+U+001F into lists (items ``key<U+001E>value`` are ordered by key), and
+``@columns id:pid`` reads column ``id`` from variable ``?pid``.
+
 Folders are searched in order: ``--queries-dir`` folders, then those in the
 ``CITEGRAPH_QUERIES_PATH`` environment variable (``:``-separated), then the
 built-in ones in this package; the first file of a name wins.
@@ -68,6 +76,9 @@ class CannedQuery:
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
     examples: tuple[str, ...] = field(default=())
+    column_vars: tuple[tuple[str, str], ...] = ()  # SPARQL: "@columns id:pid" reads column id from ?pid
+    limit_param: str | None = None  # SPARQL: rows are cut to this parameter (LIMIT takes no variables)
+    list_columns: tuple[str, ...] = ()  # SPARQL: GROUP_CONCAT columns split into lists
 
     def as_dict(self) -> dict:
         return {"name": self.name, "language": self.language, "description": self.description,
@@ -80,6 +91,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     language = LANGUAGES[path.suffix.lower()]
     prefix = "//" if language == "cypher" else "#"
     description, params, columns, examples = [], [], (), []
+    column_vars, limit_param, list_columns = (), None, ()
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped:
@@ -100,16 +112,23 @@ def parse_query_file(path: Path) -> CannedQuery:
             params.append(Param(name, ptype, value, required,
                                 tuple(c.strip() for c in choices.split("|")) if choices else (), desc.strip()))
         elif body.startswith("@columns"):
-            columns = tuple(c.strip() for c in body[len("@columns"):].split(",") if c.strip())
+            specs = [c.strip() for c in body[len("@columns"):].split(",") if c.strip()]
+            columns = tuple(c.split(":", 1)[0].strip() for c in specs)
+            column_vars = tuple((c.split(":", 1)[0].strip(), c.split(":", 1)[-1].strip()) for c in specs)
         elif body.startswith("@example"):
             examples.append(body[len("@example"):].strip())
+        elif body.startswith("@limit"):
+            limit_param = body[len("@limit"):].strip()
+        elif body.startswith("@lists"):
+            list_columns = tuple(c.strip() for c in body[len("@lists"):].split(",") if c.strip())
         elif body.startswith("@"):
             continue  # room for future annotations
         elif not params and not columns:
             description.append(body)
     return CannedQuery(name=path.stem, path=path, language=language, text=text,
                        description=" ".join(d for d in description if d).strip(),
-                       params=tuple(params), columns=columns, examples=tuple(examples))
+                       params=tuple(params), columns=columns, examples=tuple(examples),
+                       column_vars=column_vars, limit_param=limit_param, list_columns=list_columns)
 
 
 def query_dirs(extra_dirs=()) -> list[Path]:
@@ -287,3 +306,97 @@ def run_cypher(driver, query: CannedQuery, params: dict[str, Any], database: str
             raise QueryError(f"query {query.name} tries to write; canned queries run read-only "
                              f"and nothing was changed ({exc.message})") from None
         raise QueryError(f"query {query.name} ({query.path}) failed: {exc.code}: {exc.message}") from None
+
+
+# -- running SPARQL ----------------------------------------------------------------------
+
+LIST_SEPARATOR = "\u001f"  # between GROUP_CONCAT items of an @lists column
+SORT_SEPARATOR = "\u001e"  # "sortkey<RS>value" items are ordered by sortkey (numeric when it is a number)
+
+
+def _term(value):
+    import pyoxigraph as ox
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(xsd + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(xsd + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(xsd + "double"))
+    return ox.Literal(str(value))
+
+
+def _python(term):
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value.rsplit("#", 1)[-1]
+        if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
+            return int(term.value)
+        if dt in ("double", "float", "decimal"):
+            return float(term.value)
+        if dt == "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return term.value
+
+
+def _split_list(text):
+    if text is None or text == "":
+        return []
+    items = text.split(LIST_SEPARATOR)
+    if not any(SORT_SEPARATOR in i for i in items):
+        return sorted(items)
+    pairs = [i.split(SORT_SEPARATOR, 1) for i in items]
+
+    def key(pair):
+        try:
+            return (0, float(pair[0]), "")
+        except ValueError:
+            return (1, 0.0, pair[0])
+    return [v for _, v in sorted(pairs, key=key)]
+
+
+def run_sparql(store, query: CannedQuery, params: dict) -> list[dict]:
+    """Run a SPARQL twin on an embedded pyoxigraph store; parameters are bound as values."""
+    import pyoxigraph as ox
+
+    bound = bind(query, params)
+    substitutions = {ox.Variable(k): _term(v) for k, v in bound.items() if v is not None and k != query.limit_param}
+    try:
+        solutions = store.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"query {query.name} ({query.path}) is not valid SPARQL: {exc}") from None
+    spec = list(query.column_vars) or [(v.value, v.value) for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {column: _python(solution[var]) for column, var in spec}
+        for c in query.list_columns:
+            row[c] = _split_list(row.get(c))
+        rows.append(row)
+    if query.limit_param and bound.get(query.limit_param) is not None:
+        rows = rows[:bound[query.limit_param]]
+    return rows
+
+
+def open_store(paths) -> "object":
+    """An embedded store holding the given RDF files (format from each file's extension)."""
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    from citegraph.rdf import format_for, ox_format
+
+    store = ox.Store()
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise QueryError(f"{path}: no such file")
+        try:
+            store.bulk_load(path=str(path), format=ox_format(format_for(str(path))))
+        except SyntaxError as exc:
+            raise QueryError(f"{path}: not valid RDF ({exc})") from None
+    return store

@@ -1,11 +1,11 @@
-// One author at a glance: papers (by year, then title), venues, number of coauthors, linked Hub artifacts.
+// One author at a glance: papers (by title), venues, number of coauthors, linked Hub artifacts.
 // @param name author  the author's name
 // @columns author, papers, venues, coauthors, artifacts
 // @example citegraph query author-profile -p "name=Kohei Nakajima"
 MATCH (a:Author {key: $name})
 CALL (a) {
   MATCH (a)-[:AUTHORED]->(p:Paper)
-  WITH p ORDER BY p.year, p.title
+  WITH p ORDER BY p.title
   RETURN collect(p.title) AS papers
 }
 CALL (a) {

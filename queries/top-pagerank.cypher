@@ -4,7 +4,7 @@
 // @example citegraph query top-pagerank -p limit=5
 MATCH (a:Author)
 WHERE a.pagerank IS NOT NULL
-RETURN a.name AS author, round(a.pagerank, 6) AS pagerank, round(a.degree, 6) AS degree,
-       round(a.betweenness, 6) AS betweenness, a.community AS community, a.component AS component
+RETURN a.name AS author, a.pagerank AS pagerank, a.degree AS degree, a.betweenness AS betweenness,
+       a.community AS community, a.component AS component
 ORDER BY a.pagerank DESC, author ASC
 LIMIT $limit
