@@ -191,14 +191,11 @@ class CiteGraph:
 
     def reset(self) -> int:
         """Delete every node and relationship (the schema stays); returns the nodes deleted."""
-        deleted = 0
         with self.driver.session(database=self.database) as session:
-            while True:  # in chunks, so a large graph does not need one huge transaction
-                count = session.execute_write(lambda tx: tx.run(
-                    "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS c").single()["c"])
-                deleted += count
-                if count == 0:
-                    return deleted
+            # CALL ... IN TRANSACTIONS needs an auto-commit transaction; it commits in chunks,
+            # so a large graph never needs one huge transaction
+            summary = session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        return summary.counters.nodes_deleted
 
 
 def run_query(query: str, /, *, queries_dirs=(), **params) -> list[dict]:
