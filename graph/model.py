@@ -71,10 +71,11 @@ PAPER = NodeType(
         Prop("openalex_id", S, "OpenAlex work id (W...)"),
         Prop("s2_id", S, "Semantic Scholar paper id"),
         Prop("corpus_id", S, "Semantic Scholar corpus id"),
+        Prop("title_key", S, "normalised title: matches entries that carry no identifier at all"),
         Prop("stub", B, "true while the paper is known only by an identifier (e.g. a cited work)"),
         SOURCES,
     ),
-    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "year"),
+    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "title_key", "year"),
 )
 
 # Authors of the 20 largest coauthorship communities carry one of these labels after

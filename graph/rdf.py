@@ -85,6 +85,7 @@ NODE_MAPPINGS: dict[str, NodeMapping] = {m.label: m for m in (
         "openalex_id": (CG + "openAlexId", "string"),
         "s2_id": (CG + "semanticScholarId", "string"),
         "corpus_id": (CG + "semanticScholarCorpusId", "string"),
+        "title_key": (CG + "titleKey", "string"),
         # `stub` is the class cg:Stub, `sources` is prov:wasDerivedFrom (see below)
     }),
     NodeMapping("Author", "author", (SCHEMA + "Person", FOAF + "Person"), {

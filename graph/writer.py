@@ -11,11 +11,12 @@ as parameters; labels and types come from the model (``graph.model``).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import neo4j
 
 from graph.model import NODES, check_label, check_rel_type
+from graph.papers import PaperRef, PaperResolver
 from graph.records import Edge, Node, ReplaceEdges
 
 # Add each of the row's sources (default: the source being loaded) to a ``sources`` list once.
@@ -79,18 +80,12 @@ class WriteCounts:
         return dict(self.__dict__)
 
 
-@dataclass
-class _Batch:
-    nodes: dict = field(default_factory=lambda: defaultdict(dict))
-    edges: dict = field(default_factory=lambda: defaultdict(dict))
-    replaces: dict = field(default_factory=lambda: defaultdict(list))
-    size: int = 0
-
-
 class GraphWriter:
     """Collects records and writes them in batches; use as a context manager.
 
-    ``source`` is recorded in the ``sources`` list of everything written.
+    ``source`` is recorded in the ``sources`` list of everything written (unless
+    a record names its own sources). Papers may be given as ``PaperRef``s: they are
+    resolved to node ids (``graph.papers``) in the same transaction as the batch.
     """
 
     def __init__(self, driver: neo4j.Driver, database: str | None = None, *, source: str,
@@ -100,7 +95,8 @@ class GraphWriter:
         self.source = source
         self.batch_size = batch_size
         self.counts = WriteCounts()
-        self._batch = _Batch()
+        self.resolver = PaperResolver()
+        self._records: list = []
 
     def __enter__(self) -> GraphWriter:
         return self
@@ -110,50 +106,80 @@ class GraphWriter:
             self.flush()
 
     def add(self, records) -> None:
-        batch = self._batch
-        for rec in records:
-            if isinstance(rec, Node):
-                bucket = batch.nodes[(rec.label, rec.extra_labels)]
-                seen = bucket.get(rec.key)
-                if seen is None:
-                    bucket[rec.key] = {"key": rec.key, "props": dict(rec.props), "create": dict(rec.create_props),
-                                       "src": rec.sources}
-                else:  # the same node twice in one batch: one row, later values win
-                    seen["props"].update(rec.props)
-                    for k, v in rec.create_props.items():
-                        seen["create"].setdefault(k, v)
-            elif isinstance(rec, Edge):
-                bucket = batch.edges[(rec.type, rec.start_label, rec.end_label)]
-                bucket[(rec.start_key, rec.end_key)] = {"start": rec.start_key, "end": rec.end_key,
-                                                        "props": rec.props, "src": rec.sources}
-            elif isinstance(rec, ReplaceEdges):
-                batch.replaces[(rec.type, rec.anchor_label, rec.other_label, rec.outgoing)].append(
-                    {"anchor": rec.anchor_key, "keep": rec.keep})
-            else:
-                raise TypeError(f"not a record: {rec!r}")
-            batch.size += 1
-        if batch.size >= self.batch_size:
+        self._records.extend(records)
+        if len(self._records) >= self.batch_size:
             self.flush()
 
-    def flush(self) -> None:
-        batch, self._batch = self._batch, _Batch()
-        if not batch.size:
-            return
+    @staticmethod
+    def _refs(records) -> set:
+        refs = set()
+        for rec in records:
+            if isinstance(rec, Node):
+                if isinstance(rec.key, PaperRef):
+                    refs.add(rec.key)
+            elif isinstance(rec, Edge):
+                if isinstance(rec.start_key, PaperRef):
+                    refs.add(rec.start_key)
+                if isinstance(rec.end_key, PaperRef):
+                    refs.add(rec.end_key)
+            elif isinstance(rec, ReplaceEdges):
+                refs.update(k for k in (rec.anchor_key, *rec.keep) if isinstance(k, PaperRef))
+        return refs
+
+    def _statements(self, records, ids: dict) -> list:
+        nodes: dict = defaultdict(dict)
+        edges: dict = defaultdict(dict)
+        replaces: dict = defaultdict(list)
+        key = lambda k: ids[k] if isinstance(k, PaperRef) else k
+        for rec in records:
+            if isinstance(rec, Node):
+                k = key(rec.key)
+                props = rec.props
+                if isinstance(rec.key, PaperRef):  # identifiers are stored, so later sources find the paper
+                    props = {**rec.key.id_props(), **props}
+                bucket = nodes[(rec.label, rec.extra_labels)]
+                seen = bucket.get(k)
+                if seen is None:
+                    bucket[k] = {"key": k, "props": dict(props), "create": dict(rec.create_props), "src": rec.sources}
+                else:  # the same node twice in one batch: one row, later values win
+                    seen["props"].update(props)
+                    for name, value in rec.create_props.items():
+                        seen["create"].setdefault(name, value)
+            elif isinstance(rec, Edge):
+                start, end = key(rec.start_key), key(rec.end_key)
+                if rec.type == "CITES" and start == end:
+                    continue  # two identifiers of one paper: not a citation
+                edges[(rec.type, rec.start_label, rec.end_label)][(start, end)] = {
+                    "start": start, "end": end, "props": rec.props, "src": rec.sources}
+            elif isinstance(rec, ReplaceEdges):
+                replaces[(rec.type, rec.anchor_label, rec.other_label, rec.outgoing)].append(
+                    {"anchor": key(rec.anchor_key), "keep": [key(k) for k in rec.keep]})
+            else:
+                raise TypeError(f"not a record: {rec!r}")
         statements = []
         # replacements first: they only withdraw what this source no longer says
-        for (rel, anchor, other, outgoing), rows in batch.replaces.items():
+        for (rel, anchor, other, outgoing), rows in replaces.items():
             statements.append((replace_statement(rel, anchor, other, outgoing), rows))
-        for (label, extra), rows in batch.nodes.items():
+        for (label, extra), rows in nodes.items():
             statements.append((node_statement(label, extra), list(rows.values())))
-        for (rel, start, end), rows in batch.edges.items():
+        for (rel, start, end), rows in edges.items():
             statements.append((edge_statement(rel, start, end), list(rows.values())))
+        return statements
+
+    def flush(self) -> None:
+        records, self._records = self._records, []
+        if not records:
+            return
+        refs = self._refs(records)
 
         def work(tx):
-            summaries = []
-            for query, rows in statements:
-                summaries.append(tx.run(query, rows=rows, source=self.source).consume())
-            return summaries
+            ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
+            summaries = [tx.run(query, rows=rows, source=self.source).consume()
+                         for query, rows in self._statements(records, ids)]
+            return summaries, learned
 
         with self.driver.session(database=self.database) as session:
-            for summary in session.execute_write(work):
-                self.counts.add(summary.counters)
+            summaries, learned = session.execute_write(work)
+        self.resolver.commit(learned)
+        for summary in summaries:
+            self.counts.add(summary.counters)

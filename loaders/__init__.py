@@ -12,13 +12,15 @@ container modules find the rows and ``paper_dataset`` maps each row.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from citegraph.errors import LoadError
 from graph.records import Reject, Row
-from loaders import csv_table, hf_datasets, json_document, jsonl, parquet, rdf, viewer_dump
+from loaders import (bibtex, csv_table, edge_list, hf_datasets, json_document, jsonl, openalex, parquet, rdf,
+                     semantic_scholar, viewer_dump)
 from loaders.paper_dataset import LIST_COLUMNS, Conference, PaperContext, RowError, row_records
 from loaders.rows import RawRow
 
@@ -74,6 +76,12 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            lambda path, source, options: paper_rows(hf_datasets.read_rows(str(path)), source, options)),
     Format("rdf", "citegraph's own RDF export, in any of its formats (round trip)", rdf.read,
            (".ttl", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".trig")),
+    Format("openalex", "OpenAlex works: one work, an API list response (results), or JSON Lines", openalex.read),
+    Format("s2", "Semantic Scholar Graph API papers (with references/citations) or bulk citation records",
+           semantic_scholar.read),
+    Format("edges", "citation edge list: citing and cited per line (CSV, TSV or whitespace; see --id-scheme)",
+           edge_list.read, (".edges", ".edgelist")),
+    Format("bibtex", "BibTeX libraries (.bib files, or folders of them)", bibtex.read, (".bib", ".bibtex")),
 )}
 
 
@@ -112,28 +120,44 @@ def detect_format(path: str | Path) -> str:
                     f"({', '.join(sorted(FORMATS))})")
 
 
+_OPENALEX_MARKS = re.compile(r'"(referenced_works|authorships|abstract_inverted_index)"\s*:|"https://openalex\.org/W\d+')
+_S2_MARKS = re.compile(r'"(paperId|corpusId|citingcorpusid|citedcorpusid|citingPaper|citedPaper)"\s*:')
+_PAPER_ROW_MARKS = re.compile(r'"(proceedings|bibtext|paper_page)"\s*:')
+
+
 def _sniff_basic(path: Path, head: str) -> str | None:
     stripped = head.lstrip()
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq") or head.startswith("PAR1"):
         return "parquet"
+    if suffix in FORMATS["bibtex"].extensions:
+        return "bibtex"
     if suffix in FORMATS["rdf"].extensions or '"@context"' in head[:2000]:
         return "rdf"
     if viewer_dump.looks_like_dump(head):
         return "viewer"
-    if stripped.startswith("["):
-        return "json"
-    if stripped.startswith("{"):
+    if stripped[:1] in ("[", "{"):
+        if not _PAPER_ROW_MARKS.search(head):
+            if _S2_MARKS.search(head):
+                return "s2"
+            if _OPENALEX_MARKS.search(head):
+                return "openalex"
+        if stripped.startswith("["):
+            return "json"
         first_line = stripped.split("\n", 1)[0]
         try:
             json.loads(first_line)
             return "jsonl" if "\n" in stripped.strip() else "json"
         except ValueError:
             return "json"
-    if suffix in (".csv", ".tsv"):
+    if suffix in (".csv", ".tsv", ".txt", ".edges", ".edgelist", ""):
         header = head.split("\n", 1)[0].lower()
         if "title" in header and "authors" in header:
             return "csv"
+        if edge_list.looks_like(path, head):
+            return "edges"
+    if stripped.startswith("@") and re.search(r"@\w+\s*[{(]", head):
+        return "bibtex"
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import bibtexparser
@@ -93,3 +94,192 @@ def parse_bibtex(text: str) -> BibParse:
 def strip_braces(value: str) -> str:
     """``{LLM}s`` -> ``LLMs`` without touching backslashes (for values that hold no LaTeX commands)."""
     return value.replace("{", "").replace("}", "")
+
+
+# -- the BibTeX library loader ----------------------------------------------------------------
+
+MONTHS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                           "nov", "dec"), 1)}
+PREPRINT_JOURNALS = ("arxiv", "corr", "biorxiv", "medrxiv", "ssrn")
+
+
+def _top_level_split(value: str, sep: str) -> list[str]:
+    parts, depth, quoted, current = [], 0, False, []
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        if ch == sep and depth == 0 and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def expand_value(value: str, strings: dict) -> str:
+    """Resolve ``macro # "text" # {text}`` concatenations (bibtexparser leaves them as written)."""
+    parts = _top_level_split(value, "#")
+    if len(parts) == 1:
+        return value
+    out = []
+    for part in parts:
+        token = part.strip()
+        if len(token) >= 2 and token[0] == '"' and token[-1] == '"':
+            out.append(token[1:-1])
+        elif len(token) >= 2 and token[0] == "{" and token[-1] == "}":
+            out.append(token[1:-1])
+        elif token.lower() in strings:
+            out.append(strings[token.lower()])
+        elif token.lower() in MONTHS:
+            out.append(MONTHS[token.lower()])
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def split_names(value: str) -> list[str]:
+    """BibTeX ``author`` field: names split on `` and `` outside braces; ``others`` dropped."""
+    names = []
+    for part in re.split(r"\s+and\s+", value.strip()) if "{" not in value else _split_and(value):
+        name = part.strip()
+        if name and name.lower() != "others":
+            if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
+                name = name[1:-1]  # {Corporate Name}
+            names.append(name)
+    return names
+
+
+def _split_and(value: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    i = 0
+    lowered = value.lower()
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and lowered.startswith(" and ", i):
+            parts.append(value[start:i])
+            i += 5
+            start = i
+            continue
+        i += 1
+    parts.append(value[start:])
+    return parts
+
+
+def clean_text(value: str | None) -> str | None:
+    """LaTeX to Unicode for titles and venue names: braces, accents, ``\\\\`` and ``\\&`` resolved."""
+    if not value:
+        return None
+    from graph.identity import decode_latex
+    text = decode_latex(value.replace("\\\\", " "))
+    text = " ".join(text.replace("{", "").replace("}", "").split())
+    return text or None
+
+
+def arxiv_of(fields: dict) -> str | None:
+    from graph.identity import normalize_arxiv, normalize_doi
+    eprint = fields.get("eprint")
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if eprint and (prefix in ("arxiv", "") and normalize_arxiv(eprint)):
+        return normalize_arxiv(eprint)
+    journal = fields.get("journal", "")
+    if "arxiv" in journal.lower() and normalize_arxiv(journal):
+        return normalize_arxiv(journal)
+    volume = fields.get("volume", "")
+    if volume.lower().startswith("abs/") and normalize_arxiv(volume):
+        return normalize_arxiv(volume)
+    for key in ("url", "howpublished", "note"):
+        text = fields.get(key, "")
+        if "arxiv.org" in text.lower() and normalize_arxiv(text):
+            return normalize_arxiv(text)
+    doi = normalize_doi(fields.get("doi"))
+    if doi and doi.startswith("10.48550/arxiv."):
+        return normalize_arxiv(doi.split("arxiv.", 1)[1])
+    return None
+
+
+def read(path, source: str, options) -> Iterator:
+    """Every entry of a BibTeX file lands as a paper (or venue), or is reported with its line and reason."""
+    from pathlib import Path
+
+    from graph.identity import normalize_doi
+    from graph.papers import PaperRef
+    from graph.records import Node, Reject, Row
+    from loaders.works import Person, VenueRef, Work, work_records
+
+    text = Path(path).read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
+    parsed = parse_bibtex(text)
+    for line, reason, raw in parsed.failures:
+        yield Row(source, line, reject=Reject(source, line, f"BibTeX entry not understood: {reason}", raw))
+    strings = {k.lower(): v for k, v in parsed.strings.items()}
+    entries = {e.key.lower(): e for e in parsed.entries}
+
+    def fields_of(entry, seen=()) -> tuple[dict, list[str]]:
+        """Fields with macros expanded and crossref inherited (missing targets and cycles reported)."""
+        notes = []
+        fields = {k: expand_value(v, strings) for k, v in entry.fields.items()}
+        target = fields.get("crossref", "").strip().lower()
+        if target:
+            if target in seen or target == entry.key.lower():
+                notes.append(f"crossref cycle through {fields['crossref']!r}; not followed")
+            elif target not in entries:
+                notes.append(f"crossref target {fields['crossref']!r} is not in the file")
+            else:
+                parent, parent_notes = fields_of(entries[target], (*seen, entry.key.lower()))
+                notes += parent_notes
+                if entries[target].type == "proceedings" and "title" in parent:
+                    parent.setdefault("booktitle", parent["title"])
+                for k, v in parent.items():
+                    if k not in ("title", "crossref") or (k == "title" and entries[target].type != "proceedings"):
+                        fields.setdefault(k, v)
+        return fields, notes
+
+    for entry in parsed.entries:
+        fields, notes = fields_of(entry)
+        if entry.type == "proceedings":
+            name = clean_text(fields.get("title") or fields.get("booktitle"))
+            if not name:
+                yield Row(source, entry.line, reject=Reject(source, entry.line, f"@proceedings {entry.key!r} has no title", entry.raw))
+                continue
+            yield Row(source, entry.line, records=[Node("Venue", f"proceedings:{entry.key}", {"name": name})],
+                      warnings=notes)
+            continue
+        if entry.type in ("string", "comment", "preamble"):
+            continue
+        title = clean_text(fields.get("title"))
+        authors = [Person(n) for n in split_names(fields.get("author", ""))]
+        year_text = fields.get("year", "").strip()
+        year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
+        if year_text and year is None:
+            notes.append(f"year {year_text!r} is not a year; left out")
+        doi = normalize_doi(fields.get("doi")) if fields.get("doi") else None
+        if fields.get("doi") and not doi:
+            notes.append(f"doi {fields['doi']!r} is not a DOI; left out")
+        arxiv = arxiv_of(fields)
+        if doi and doi.startswith("10.48550/arxiv."):
+            doi = None
+        ref = PaperRef.make(doi=doi, arxiv=arxiv, title=title)
+        if not ref:
+            yield Row(source, entry.line, reject=Reject(
+                source, entry.line, f"entry {entry.key!r} has no DOI, no arXiv id and no title: nothing identifies it",
+                entry.raw))
+            continue
+        venue = None
+        crossref = fields.get("crossref", "").strip().lower()
+        if crossref in entries and entries[crossref].type == "proceedings":
+            venue = VenueRef(id=f"proceedings:{entries[crossref].key}")
+        else:
+            venue_name = clean_text(fields.get("booktitle") or fields.get("journal"))
+            if venue_name and not any(p in venue_name.lower() for p in PREPRINT_JOURNALS):
+                venue = VenueRef(id=f"venue:{venue_name}", name=venue_name)
+        work = Work(ref=ref, title=title, year=year, authors=authors, venue=venue,
+                    props={"bibtex_key": entry.key, "bibtex": entry.raw or None})
+        yield Row(source, entry.line, records=work_records(work), warnings=notes)

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from graph.identity import decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id, slug
+from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
 from loaders.bibtex import parse_bibtex
 
@@ -203,12 +204,10 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
     if bib.warning:
         warnings.append(bib.warning)
     arxiv = arxiv or bib.arxiv_id
-    if forum:
-        paper_id = forum
-    elif arxiv:
-        paper_id = f"arxiv:{arxiv}"
-    else:
+    if not forum and not arxiv:
         raise RowError("no identifier: neither an OpenReview forum id in 'proceedings' nor an arXiv id")
+    # the node id is the forum id, else arxiv:<id> (graph.papers), unless another source knew it first
+    paper_id = PaperRef.make(openreview=forum, arxiv=arxiv, doi=bib.doi, title=title)
 
     venue_raw = _text(row, "id")
     ptype = _text(row, "type")

@@ -119,7 +119,7 @@ def test_hostile_strings_give_valid_rdf_and_survive(graph, tmp_path):
     base = truth.rows("hub-artifacts.jsonl")[0]
     weird = ['x"}) MATCH (n) DETACH DELETE n //', "<script>alert(1)</script> {curly} `tick` \\ back",
              "Emoji 🧪 and עברית and e\u0301", "tab\tnew\nline"]
-    rows = [dict(base, proceedings=f"https://openreview.net/forum?id=h{i} x<>\"", title=t, abstract=t,
+    rows = [dict(base, proceedings=f"https://openreview.net/forum?id=h{i} x<>\"", title=t, abstract=t, arxiv_id="",
                  authors=[t, "José O'Brien"], Models=[f"own er/{t[:5]}"], GitHub=[f"https://github.com/a b/{i}\"<>"])
             for i, t in enumerate(weird)]
     src = tmp_path / "hostile.jsonl"

@@ -1,0 +1,137 @@
+"""Citation edge lists: ``citing cited`` per line.
+
+Comma-, tab- or whitespace-separated (decided per file from the first data
+line), with or without a header, ``#`` comments, CRLF or LF line ends. Extra
+columns are ignored. ``--id-scheme`` says what the identifiers are:
+
+* ``auto`` (default): recognised per value: a DOI (``10.…`` or a doi.org URL),
+  an arXiv id (``2312.06932``, ``arXiv:…``, an arxiv.org URL), an OpenAlex work
+  (``W…`` or its URL), an OpenReview URL, a Semantic Scholar paper id (40 hex
+  digits), a corpus id (digits); anything else is a citegraph paper id
+  (``rD62RkufYo``, ``arxiv:2312.06932``, ``doi:10.1/x``);
+* ``arxiv``, ``doi``, ``openreview``, ``openalex``, ``s2`` (paper ids or corpus
+  ids when all digits): every value is of that kind;
+* ``raw``: every value is a citegraph paper id.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, openreview_id
+from graph.papers import PaperRef
+from graph.records import Edge, Reject, Row
+from loaders.works import stub_records
+
+SCHEMES = ("auto", "arxiv", "doi", "openreview", "openalex", "s2", "raw")
+_HEADER_WORDS = {"citing", "cited", "source", "target", "from", "to", "src", "dst", "paper", "reference",
+                 "citing_id", "cited_id", "citingcorpusid", "citedcorpusid", "id", "ref"}
+_ARXIV_ONLY = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
+_S2 = re.compile(r"^[0-9a-f]{40}$")
+
+
+class IdError(ValueError):
+    pass
+
+
+def ref_for(value: str, scheme: str = "auto") -> PaperRef:
+    text = value.strip()
+    if not text:
+        raise IdError("empty identifier")
+    if scheme == "raw":
+        return PaperRef.from_id(text)
+    if scheme == "doi" or (scheme == "auto" and (text.lower().startswith(("10.", "doi:")) or "doi.org/" in text)):
+        doi = normalize_doi(text)
+        if not doi:
+            raise IdError(f"{text!r} is not a DOI")
+        return PaperRef(doi=doi)
+    if scheme == "arxiv" or (scheme == "auto" and (_ARXIV_ONLY.match(text) or "arxiv.org/" in text.lower())):
+        arxiv = normalize_arxiv(text)
+        if not arxiv:
+            raise IdError(f"{text!r} is not an arXiv id")
+        return PaperRef(arxiv=arxiv)
+    if scheme == "openalex" or (scheme == "auto" and (re.fullmatch(r"[Ww]\d{3,}", text) or "openalex.org/" in text)):
+        w = normalize_openalex(text)
+        if not w or not w.startswith("W"):
+            raise IdError(f"{text!r} is not an OpenAlex work id")
+        return PaperRef(openalex=w)
+    if scheme == "openreview" or (scheme == "auto" and "openreview.net" in text):
+        forum = openreview_id(text)
+        if not forum:
+            raise IdError(f"{text!r} is not an OpenReview forum id or URL")
+        return PaperRef(openreview=forum)
+    if scheme == "s2" or (scheme == "auto" and (_S2.match(text) or text.isdigit())):
+        if text.isdigit():
+            return PaperRef(corpus=text)
+        if not _S2.match(text):
+            raise IdError(f"{text!r} is not a Semantic Scholar paper id (40 hex digits) or corpus id")
+        return PaperRef(s2=text)
+    return PaperRef.from_id(text)
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return line.split()
+    return next(csv.reader([line], delimiter=delimiter))
+
+
+def _delimiter(line: str) -> str | None:
+    if "\t" in line:
+        return "\t"
+    if "," in line:
+        return ","
+    if ";" in line and " " not in line.strip():
+        return ";"
+    return None  # whitespace
+
+
+def read(path, source: str, options) -> Iterator[Row]:
+    scheme = options.id_scheme or "auto"
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+    delimiter: str | bool = False  # not decided yet
+    with open(path, "rb") as f:
+        for number, data in enumerate(f, 1):
+            try:
+                line = data.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield Row(source, number, reject=Reject(source, number, f"not valid UTF-8 (byte {exc.start + 1})"))
+                continue
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            if delimiter is False:
+                delimiter = _delimiter(stripped)
+                cells = [c.strip().lower() for c in _split(stripped, delimiter)]
+                if cells and (cells[0] in _HEADER_WORDS or cells[0].replace(" ", "_") in _HEADER_WORDS):
+                    continue  # a header
+            cells = [c.strip() for c in _split(stripped, delimiter)]
+            cells = [c for c in cells if c] if delimiter is None else cells
+            if len(cells) < 2:
+                yield Row(source, number, reject=Reject(source, number, "needs two identifiers: citing and cited", line))
+                continue
+            try:
+                citing, cited = ref_for(cells[0], scheme), ref_for(cells[1], scheme)
+            except IdError as exc:
+                yield Row(source, number, reject=Reject(source, number, str(exc), line))
+                continue
+            yield Row(source, number, records=[*stub_records(citing), *stub_records(cited),
+                                                Edge("CITES", "Paper", citing, "Paper", cited)])
+
+
+def looks_like(path: Path, head: str) -> bool:
+    """Two identifier-like columns per line (after comments and a possible header)."""
+    lines = [l for l in head.splitlines() if l.strip() and not l.lstrip().startswith("#")][:6]
+    if not lines:
+        return False
+    data = lines[1:] if _split(lines[0].strip(), _delimiter(lines[0]))[0].strip().lower() in _HEADER_WORDS else lines
+    if not data:
+        return True
+    for line in data[:5]:
+        cells = [c for c in _split(line.strip(), _delimiter(line)) if c.strip()]
+        if len(cells) < 2 or any(len(c) > 200 or " " in c.strip() for c in cells[:2]):
+            return False
+    return True

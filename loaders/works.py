@@ -1,0 +1,96 @@
+"""A scholarly work as the citation sources describe it, turned into records.
+
+OpenAlex, Semantic Scholar and BibTeX all describe papers the same way once
+parsed: identifiers, title, authors in order, year, venue, references. This
+module is the one place that turns such a description into graph records, so
+that every source writes the same shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.identity import display_name, name_key
+from graph.papers import PaperRef
+from graph.records import Edge, Node, ReplaceEdges
+
+
+@dataclass
+class Person:
+    name: str
+    orcid: str | None = None
+    openalex_id: str | None = None
+
+
+@dataclass
+class VenueRef:
+    id: str
+    name: str | None = None
+    short_name: str | None = None
+    workshop: bool = False
+
+
+@dataclass
+class Work:
+    ref: PaperRef
+    title: str | None = None
+    abstract: str | None = None
+    year: int | None = None
+    authors: list[Person] = field(default_factory=list)
+    venue: VenueRef | None = None
+    references: list[PaperRef] | None = None  # None: unknown; a list: the complete reference list
+    cited_by: list[PaperRef] = field(default_factory=list)
+    props: dict = field(default_factory=dict)  # further Paper properties (bibtex_key, ...)
+
+    @property
+    def is_full(self) -> bool:
+        return bool(self.title or self.authors)
+
+
+def stub_records(ref: PaperRef) -> list:
+    """A work known only by its identifiers (it stays a stub until a source describes it)."""
+    return [Node("Paper", ref, create_props={"stub": True})]
+
+
+def work_records(work: Work) -> list:
+    ref = work.ref
+    props = {k: v for k, v in {"title": work.title, "abstract": work.abstract, "year": work.year,
+                                **work.props}.items() if v is not None}
+    records: list = []
+    if work.is_full:
+        props["stub"] = None
+        records.append(Node("Paper", ref, props))
+    else:
+        records.append(Node("Paper", ref, props, create_props={"stub": True}))
+
+    keys: list[str] = []
+    for person in work.authors:
+        if not person.name or not person.name.strip():
+            continue
+        key = name_key(person.name)
+        if key in keys:
+            continue
+        keys.append(key)
+        extra = {k: v for k, v in {"orcid": person.orcid, "openalex_id": person.openalex_id}.items() if v}
+        records.append(Node("Author", key, extra, create_props={"name": display_name(person.name)}))
+        records.append(Edge("AUTHORED", "Author", key, "Paper", ref, {"position": len(keys)}))
+    if work.authors:
+        records.append(ReplaceEdges("AUTHORED", "Paper", ref, "Author", keys, outgoing=False))
+
+    if work.venue:
+        v = work.venue
+        venue_props = {k: val for k, val in {"name": v.name, "short_name": v.short_name}.items() if val}
+        records.append(Node("Venue", v.id, venue_props, extra_labels=("Workshop",) if v.workshop else ()))
+        records.append(Edge("PRESENTED_AT", "Paper", ref, "Venue", v.id))
+
+    if work.references is not None:  # the complete list: what the source no longer cites goes
+        cited_refs = [c for c in work.references if c]
+        for cited in cited_refs:
+            records += stub_records(cited)
+            records.append(Edge("CITES", "Paper", ref, "Paper", cited))
+        records.append(ReplaceEdges("CITES", "Paper", ref, "Paper", cited_refs, outgoing=True))
+    for citing in work.cited_by:
+        if citing:
+            records += stub_records(citing)
+            records.append(Edge("CITES", "Paper", citing, "Paper", ref))
+    return records
