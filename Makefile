@@ -27,7 +27,11 @@ stop: install
 demo: neo4j
 	$(CITEGRAPH) load samples/neurips2023-workshops.jsonl --conference "NeurIPS 2023"
 	$(CITEGRAPH) load samples/hub-artifacts.jsonl
+	@# the citation samples hold deliberately bad rows: exit status 3 reports them
+	$(CITEGRAPH) load samples/citations/ || [ $$? -eq 3 ]
+	$(CITEGRAPH) analyze coauthorship --write
 	$(CITEGRAPH) stats
+	$(CITEGRAPH) query most-cited -p limit=5
 	$(CITEGRAPH) neo4j status
 
 # Debian's Chromium for the Browser end-to-end test (nothing downloads a browser).

@@ -78,7 +78,7 @@ def name_key(name: str) -> str:
 _DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b", re.IGNORECASE)
-_OPENALEX = re.compile(r"\b([WAISCP]\d{2,})\b", re.IGNORECASE)
+_OPENALEX = re.compile(r"\b([WAISCP]\d+)\b", re.IGNORECASE)
 
 
 def normalize_doi(value: str | None) -> str | None:

@@ -80,8 +80,13 @@ def parse_bibtex(text: str) -> BibParse:
             result.preambles.append(block.value)
         elif isinstance(block, bibtexparser.model.ParsingFailedBlock):
             error = getattr(block, "error", None)
-            reason = (str(error).strip().splitlines() or [type(error).__name__ if error else ""])[0]
+            reason = getattr(error, "abort_reason", None) or (str(error).strip().splitlines() or [""])[0]
             reason = reason or "not valid BibTeX"
+            key = getattr(block, "key", None) or re.match(r"@\w+\s*[{(]\s*([^,\s]*)", raw or "")
+            if key is not None and not isinstance(key, str):
+                key = key.group(1)
+            if key:
+                reason = f"entry {originals.get(key, key)!r}: {reason}"
             for placeholder, original in originals.items():
                 raw = raw.replace(placeholder, original)
                 reason = reason.replace(placeholder, original)
@@ -210,15 +215,22 @@ def read(path, source: str, options) -> Iterator:
     """Every entry of a BibTeX file lands as a paper (or venue), or is reported with its line and reason."""
     from pathlib import Path
 
+    from graph.records import Reject, Row
+
+    text = Path(path).read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
+    parsed = parse_bibtex(text)
+    rows = [Row(source, line, reject=Reject(source, line, f"BibTeX entry not understood: {reason}", raw))
+            for line, reason, raw in parsed.failures]
+    rows += list(_entry_rows(parsed, source))
+    yield from sorted(rows, key=lambda r: r.line or 0)  # in file order
+
+
+def _entry_rows(parsed: BibParse, source: str) -> Iterator:
     from graph.identity import normalize_doi
     from graph.papers import PaperRef
     from graph.records import Node, Reject, Row
     from loaders.works import Person, VenueRef, Work, work_records
 
-    text = Path(path).read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
-    parsed = parse_bibtex(text)
-    for line, reason, raw in parsed.failures:
-        yield Row(source, line, reject=Reject(source, line, f"BibTeX entry not understood: {reason}", raw))
     strings = {k.lower(): v for k, v in parsed.strings.items()}
     entries = {e.key.lower(): e for e in parsed.entries}
 
@@ -279,7 +291,7 @@ def read(path, source: str, options) -> Iterator:
         else:
             venue_name = clean_text(fields.get("booktitle") or fields.get("journal"))
             if venue_name and not any(p in venue_name.lower() for p in PREPRINT_JOURNALS):
-                venue = VenueRef(id=f"venue:{venue_name}", name=venue_name)
+                venue = VenueRef.named(venue_name)
         work = Work(ref=ref, title=title, year=year, authors=authors, venue=venue,
                     props={"bibtex_key": entry.key, "bibtex": entry.raw or None})
         yield Row(source, entry.line, records=work_records(work), warnings=notes)

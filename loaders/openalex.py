@@ -107,9 +107,7 @@ def work_from(obj) -> Work:
     venue = None
     source = ((obj.get("primary_location") or {}).get("source") or {}) if isinstance(obj.get("primary_location"), dict) else {}
     if source.get("display_name") and source.get("type") != "repository":
-        sid = normalize_openalex(source.get("id"))
-        venue = VenueRef(id=f"openalex:{sid}" if sid else f"venue:{source['display_name']}",
-                         name=source["display_name"], short_name=source.get("abbreviated_title"))
+        venue = VenueRef.named(source["display_name"], source.get("abbreviated_title"))
     year = obj.get("publication_year")
     if year is not None and not isinstance(year, int):
         raise WorkError("publication_year should be an integer")

@@ -166,16 +166,16 @@ def read(path, source: str, options) -> Iterator[Row]:
             if s not in nodes or o not in nodes:
                 continue
             start, end = (o, s) if mapping.inverse else (s, o)
-            given = statements.get((s, mapping.predicate, o), {})
-            edge_props = {}
-            if rel == "AUTHORED":
-                position = given.get("position", positions.get((s, o)))
-                if position is not None:
-                    edge_props["position"] = position
-            elif rel == "PRESENTED_AT":
-                ptype = given.get("type", props[s].get("type"))
-                if ptype is not None:
-                    edge_props["type"] = ptype
+            given = statements.get((s, mapping.predicate, o))
+            if given is not None:  # a statement gives the properties exactly
+                edge_props = {k: v for k, v in given.items() if k != "_st"}
+            elif rel == "AUTHORED" and (s, o) in positions:
+                edge_props = {"position": positions[(s, o)]}
+            elif rel == "PRESENTED_AT" and props[s].get("type") is not None:
+                edge_props = {"type": props[s]["type"]}
+            else:
+                edge_props = {}
+            given = given or {}
             # a relationship has the sources of its triple's subject unless a statement says otherwise
             st = given.get("_st")
             sources = sorted(sources_of[st] if st and sources_of.get(st) else sources_of.get(s, []))

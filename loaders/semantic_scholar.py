@@ -61,9 +61,9 @@ def work_from(obj) -> Work:
     venue = None
     pv = obj.get("publicationVenue") if isinstance(obj.get("publicationVenue"), dict) else None
     if pv and pv.get("name"):
-        venue = VenueRef(id=f"s2venue:{pv.get('id') or pv['name']}", name=pv["name"])
+        venue = VenueRef.named(pv["name"])
     elif isinstance(obj.get("venue"), str) and obj["venue"].strip():
-        venue = VenueRef(id=f"venue:{obj['venue'].strip()}", name=obj["venue"].strip())
+        venue = VenueRef.named(obj["venue"].strip())
     references = None
     if isinstance(obj.get("references"), list):
         references = [ref_of(r.get("citedPaper", r) if isinstance(r, dict) else r) for r in obj["references"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.identity import display_name, name_key
+from graph.identity import display_name, name_key, slug
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
 
@@ -28,6 +28,11 @@ class VenueRef:
     name: str | None = None
     short_name: str | None = None
     workshop: bool = False
+
+    @classmethod
+    def named(cls, name: str, short_name: str | None = None) -> VenueRef:
+        """A journal or conference known by its name: one node per name, whatever the source."""
+        return cls(id=f"venue:{slug(name)}", name=name, short_name=short_name)
 
 
 @dataclass

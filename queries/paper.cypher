@@ -1,5 +1,5 @@
 // A paper card: title, venue, type, authors in order, identifiers and links.
-// @param id string  the paper id (OpenReview forum id or arxiv:…), or its arXiv id or DOI
+// @param id string  the paper id (OpenReview forum id, arxiv:…, doi:…), or its arXiv id, DOI or OpenAlex id
 // @columns id, title, year, venue, conference, type, authors, arxiv_id, doi, openreview_url, hf_paper_url, code, models, datasets, spaces, upvotes
 // @example citegraph query paper -p id=rD62RkufYo --format json
 CALL () {
@@ -8,6 +8,8 @@ CALL () {
   MATCH (p:Paper {arxiv_id: $id}) RETURN p
   UNION
   MATCH (p:Paper {doi: toLower($id)}) RETURN p
+  UNION
+  MATCH (p:Paper {openalex_id: $id}) RETURN p
 }
 CALL (p) {
   OPTIONAL MATCH (a:Author)-[r:AUTHORED]->(p)

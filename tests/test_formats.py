@@ -75,7 +75,13 @@ def test_container_gives_the_same_graph(graph, reference, tmp_path, name):
     assert snapshot(graph) == reference
 
 
-def test_folder_loads_every_file_in_it(graph, reference):
-    summary = graph.load([SAMPLES])
-    assert summary.loaded == len(ROWS)
+def test_folder_loads_every_file_in_it(graph, reference, tmp_path):
+    import shutil
+    folder = tmp_path / "rows"
+    (folder / "nested").mkdir(parents=True)
+    shutil.copy(SAMPLES / "neurips2023-workshops.jsonl", folder)
+    shutil.copy(SAMPLES / "hub-artifacts.jsonl", folder / "nested")
+    (folder / "notes.md").write_text("not data: skipped")
+    summary = graph.load([folder])
+    assert summary.loaded == len(ROWS) and len(summary.files) == 2
     assert snapshot(graph) == reference

@@ -153,9 +153,10 @@ class TripleMaker:
     def statement(self, s, predicate, o, rel_props: dict, defaults: dict, node_sources) -> Iterator:
         """An rdf:Statement for a relationship whose properties are not the defaults."""
         sources = rel_props.get("sources") or []
-        extra = {k: v for k, v in rel_props.items() if k != "sources" and v is not None and defaults.get(k) != v}
-        if not extra and sorted(sources) == sorted(node_sources):
+        names = (set(rel_props) | set(defaults)) - {"sources"}
+        if all(rel_props.get(k) == defaults.get(k) for k in names) and sorted(sources) == sorted(node_sources):
             return
+        # a statement gives every property of the relationship (an absent one is absent, not the default)
         digest = hashlib.sha1(f"{s.value} {predicate.value} {o.value}".encode()).hexdigest()[:24]
         st = ox.NamedNode(f"{self.base}statement/{digest}")
         yield self.t(st, _TYPE, self.p(STATEMENT_CLASS))
