@@ -11,6 +11,7 @@ a CiteGraph closes only a driver it built.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -30,6 +31,7 @@ class LoadSummary:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
+    unchanged: int = 0  # loaded rows the graph already held exactly (nothing written)
     rejects: list = field(default_factory=list)  # [{source, line, reason}]
     warnings: list = field(default_factory=list)  # [{source, line, warning}]
     files: list = field(default_factory=list)  # [{path, format, source, read, loaded, rejected}]
@@ -38,7 +40,7 @@ class LoadSummary:
 
     def as_dict(self) -> dict:
         return {
-            "read": self.read, "loaded": self.loaded, "rejected": self.rejected,
+            "read": self.read, "loaded": self.loaded, "rejected": self.rejected, "unchanged": self.unchanged,
             "rejects": self.rejects, "warnings": self.warnings, "files": self.files,
             **self.counts, "seconds": round(self.seconds, 3),
         }
@@ -99,6 +101,15 @@ class CiteGraph:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def _unchanged(self, fingerprints: list[tuple[str, str]]) -> set:
+        """Ids of papers that already carry the given row fingerprint (source + hash)."""
+        if not fingerprints:
+            return set()
+        records, _, _ = self.driver.execute_query(
+            "UNWIND $rows AS r MATCH (p:Paper {id: r[0]}) WHERE r[1] IN p.row_hashes RETURN r[0] AS id",
+            {"rows": [list(f) for f in fingerprints]}, database_=self.database, routing_=neo4j.RoutingControl.READ)
+        return {r["id"] for r in records}
+
     def _load_one(self, path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool,
                   batch_size: int) -> dict:
         from tqdm import tqdm
@@ -106,11 +117,13 @@ class CiteGraph:
         from loaders import detect_format, read
 
         name = detect_format(path) if fmt == "auto" else fmt
+        options = dataclasses.replace(options, extra={**options.extra, "unchanged": self._unchanged})
         rows = read(path, name, options)
-        stats = {"path": path, "format": name, "read": 0, "loaded": 0, "rejected": 0}
+        stats = {"path": path, "format": name, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
         source = None
         bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
-        with GraphWriter(self.driver, self.database, source="", batch_size=batch_size) as writer:
+        writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
+        try:
             for row in rows:
                 if source is None:
                     source = writer.source = row.source
@@ -123,6 +136,10 @@ class CiteGraph:
                     if rejects_file:
                         rejects_file.write(json.dumps(reject, ensure_ascii=False) + "\n")
                     continue
+                if row.unchanged:
+                    stats["loaded"] += 1
+                    stats["unchanged"] += 1
+                    continue
                 for warning in row.warnings:
                     summary.warnings.append({"source": row.source, "line": row.line, "warning": warning})
                 if writer.source != row.source:  # a reader that spans sources (rare): flush per source
@@ -130,10 +147,15 @@ class CiteGraph:
                     writer.source = row.source
                 writer.add(row.records)
                 stats["loaded"] += 1
+            writer.close()
+        except BaseException:
+            writer._stop()
+            raise
         bar.close()
         summary.read += stats["read"]
         summary.loaded += stats["loaded"]
         summary.rejected += stats["rejected"]
+        summary.unchanged += stats["unchanged"]
         stats["source"] = source
         stats["_counts"] = writer.counts.as_dict()
         return stats

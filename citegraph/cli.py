@@ -230,7 +230,9 @@ def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, as_json
         emit_json(summary.as_dict())
     else:
         for f in summary.files:
-            click.echo(f"{f['path']} ({f['format']}): {f['loaded']} of {f['read']} rows loaded, {f['rejected']} rejected")
+            same = f" ({f['unchanged']} unchanged)" if f.get("unchanged") else ""
+            click.echo(f"{f['path']} ({f['format']}): {f['loaded']} of {f['read']} rows loaded{same}, "
+                       f"{f['rejected']} rejected")
         c = summary.counts
         click.echo(f"{summary.loaded} rows loaded, {summary.rejected} rejected in {summary.seconds:.1f} s; "
                    f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
@@ -423,6 +425,9 @@ def export_rdf(out, fmt, base_iri, check, page_size, **conn):
         stats = cg.export_rdf(out, fmt, base_iri, page_size)
     click.echo(f"wrote {stats.triples} triples to {out} in {stats.seconds:.1f} s "
                f"({stats.as_dict()['triples_per_second']} triples/s)", err=True)
+    if stats.replaced_characters:
+        click.echo(f"warning: {stats.replaced_characters} control character(s) cannot be written in RDF/XML "
+                   f"(XML 1.0 has no way to hold them) and became U+FFFD; the other formats keep them", err=True)
     if check:
         _report_validation(out, fmt)
 

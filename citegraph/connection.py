@@ -60,8 +60,10 @@ def resolve(uri: str | None = None, user: str | None = None, password: str | Non
 def open_driver(settings: ConnectionSettings) -> neo4j.Driver:
     """Build the driver once and check that the server answers; errors say what to do."""
     auth = (settings.user, settings.password) if settings.password is not None else None
-    driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth, connection_timeout=10,
-                                        max_transaction_retry_time=30)
+    # "property/label does not exist" notices are expected on a new graph: not worth a warning
+    driver = neo4j.GraphDatabase.driver(
+        settings.uri, auth=auth, connection_timeout=10, max_transaction_retry_time=30,
+        notifications_disabled_classifications=[neo4j.NotificationDisabledClassification.UNRECOGNIZED])
     try:
         driver.verify_connectivity()
     except AuthError as exc:

@@ -41,6 +41,7 @@ def decode_latex(text: str) -> str:
     return _SPACES.sub(" ", decoded).strip()
 
 
+@functools.lru_cache(maxsize=500_000)
 def display_name(name: str) -> str:
     """A readable name: LaTeX decoded, NFC, ``Last, First`` turned round, spaces collapsed."""
     text = unicodedata.normalize("NFC", decode_latex(name))
@@ -107,11 +108,17 @@ def normalize_arxiv(value: str | None) -> str | None:
     return None
 
 
+_FORUM = "https://openreview.net/forum?id="
+
+
 def openreview_id(value: str | None) -> str | None:
     """The forum id of an OpenReview URL (``https://openreview.net/forum?id=X``) or a bare id."""
     if not value:
         return None
     text = str(value).strip()
+    if text.startswith(_FORUM) and "&" not in text and "#" not in text:
+        forum = text[len(_FORUM):]
+        return forum or None
     if "openreview.net" in text:
         query = parse_qs(urlparse(text).query)
         ids = query.get("id") or query.get("noteId")
@@ -130,8 +137,12 @@ def normalize_openalex(value: str | None) -> str | None:
     return match.group(1).upper() if match else None
 
 
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """``NeurIPS 2023`` -> ``neurips-2023`` (for ids built from names)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_SLUG.sub("-", text.lower()).strip("-")

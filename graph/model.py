@@ -73,6 +73,8 @@ PAPER = NodeType(
         Prop("corpus_id", S, "Semantic Scholar corpus id"),
         Prop("title_key", S, "normalised title: matches entries that carry no identifier at all"),
         Prop("stub", B, "true while the paper is known only by an identifier (e.g. a cited work)"),
+        Prop("row_hashes", L, "per source, a fingerprint of the row that described the paper "
+                              "(a re-load skips rows whose fingerprint is there)"),
         SOURCES,
     ),
     indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "title_key", "year"),

@@ -139,6 +139,7 @@ class PaperResolver:
     def __init__(self, cache_size: int = 200_000):
         self.cache: OrderedDict = OrderedDict()
         self.cache_size = cache_size
+        self.new_ids: set = set()
 
     def commit(self, learned: dict) -> None:
         """Remember what a committed batch taught (not before: a retried transaction starts over)."""
@@ -199,6 +200,7 @@ class PaperResolver:
         result: dict = {}
         learned: dict = {}
         stale: dict = {}
+        new: set = set()
         for members in groups.values():
             pairs = sorted({p for i in members for p in refs[i].pairs()}, key=lambda p: MATCH_ORDER.index(p[0]))
             matched = []
@@ -209,6 +211,8 @@ class PaperResolver:
             combined = PaperRef(**{k: v for k, v in reversed(pairs)})
             minted = combined.minted_id()
             keep = matched[0] if matched else minted
+            if not matched:
+                new.add(keep)
             for gone in matched[1:]:
                 for statement in MERGE_STATEMENTS:
                     tx.run(statement, keep=keep, gone=gone).consume()
@@ -223,4 +227,5 @@ class PaperResolver:
             for i in members:
                 result[refs[i]] = keep
         learned[None] = stale
+        self.new_ids = new  # papers this batch creates: their relationships need no MERGE
         return result, learned

@@ -86,6 +86,7 @@ NODE_MAPPINGS: dict[str, NodeMapping] = {m.label: m for m in (
         "s2_id": (CG + "semanticScholarId", "string"),
         "corpus_id": (CG + "semanticScholarCorpusId", "string"),
         "title_key": (CG + "titleKey", "string"),
+        "row_hashes": (CG + "rowHash", "string"),  # one literal per list item
         # `stub` is the class cg:Stub, `sources` is prov:wasDerivedFrom (see below)
     }),
     NodeMapping("Author", "author", (SCHEMA + "Person", FOAF + "Person"), {

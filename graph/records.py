@@ -18,6 +18,7 @@ class Node:
     create_props: dict = field(default_factory=dict)  # set only when the node is created
     extra_labels: tuple[str, ...] = ()
     sources: list | None = None  # who asserted it; None: the source being loaded
+    row_hash: str | None = None  # papers: fingerprint of the row that described it (see paper_rows)
 
 
 @dataclass(slots=True)
@@ -67,3 +68,4 @@ class Row:
     records: list = field(default_factory=list)
     reject: Reject | None = None
     warnings: list = field(default_factory=list)
+    unchanged: bool = False  # the same row was loaded before from this source: nothing to write

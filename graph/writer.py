@@ -10,6 +10,8 @@ as parameters; labels and types come from the model (``graph.model``).
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,23 +30,42 @@ def _key_of(label: str) -> str:
     return NODES[label].key if label in NODES else "id"
 
 
+# Papers keep one fingerprint per source of the row that described them (a re-load skips
+# rows whose fingerprint is already there; see loaders.paper_rows).
+# A fingerprint is "<24 hex digits>:<source>".
+_ROW_HASH = (" FOREACH (_ IN CASE WHEN row.hash IS NULL THEN [] ELSE [1] END | SET n.row_hashes = "
+             "[h IN coalesce(n.row_hashes, []) WHERE substring(h, 25) <> $source] + (row.hash + ':' + $source))")
+
+
 def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     check_label(label)
     key = _key_of(label)
     extra = "".join(f" SET n:`{check_label(x)}`" for x in extra_labels)
     return (f"UNWIND $rows AS row MERGE (n:`{label}` {{`{key}`: row.key}}) "
             f"ON CREATE SET n += row.create SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
-            f"{extra}")
+            f"{extra}{_ROW_HASH if label == 'Paper' else ''}")
 
 
-def edge_statement(rel: str, start: str, end: str) -> str:
+def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
+    """For nodes known not to exist yet (papers new in this batch): no MERGE lookup."""
+    check_label(label)
+    extra = "".join(f":`{check_label(x)}`" for x in extra_labels)
+    return (f"UNWIND $rows AS row CREATE (n:`{label}`{extra} {{`{_key_of(label)}`: row.key}}) "
+            f"SET n += row.create SET n += row.props, n.sources = coalesce(row.src, [$source])"
+            f"{_ROW_HASH if label == 'Paper' else ''}")
+
+
+def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
+    """MERGE the relationship, or CREATE it when one end is a paper new in this batch."""
     check_rel_type(rel)
     check_label(start)
     check_label(end)
-    return (f"UNWIND $rows AS row "
+    head = (f"UNWIND $rows AS row "
             f"MATCH (a:`{start}` {{`{_key_of(start)}`: row.start}}) "
-            f"MATCH (b:`{end}` {{`{_key_of(end)}`: row.end}}) "
-            f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}")
+            f"MATCH (b:`{end}` {{`{_key_of(end)}`: row.end}}) ")
+    if create:
+        return head + f"CREATE (a)-[r:`{rel}`]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source])"
+    return head + f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}"
 
 
 def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) -> str:
@@ -86,10 +107,15 @@ class GraphWriter:
     ``source`` is recorded in the ``sources`` list of everything written (unless
     a record names its own sources). Papers may be given as ``PaperRef``s: they are
     resolved to node ids (``graph.papers``) in the same transaction as the batch.
+
+    Batches are written by a background thread while the caller prepares the
+    next one (at most one batch waits), so parsing and Neo4j work overlap; the
+    batches still commit one after another, in order. An error in a batch is
+    raised to the caller at its next ``add``/``flush``.
     """
 
-    def __init__(self, driver: neo4j.Driver, database: str | None = None, *, source: str,
-                 batch_size: int = 10_000):
+    def __init__(self, driver: neo4j.Driver, database: str | None = None, *, source: str | None,
+                 batch_size: int = 10_000, background: bool = True):
         self.driver = driver
         self.database = database
         self.source = source
@@ -97,13 +123,46 @@ class GraphWriter:
         self.counts = WriteCounts()
         self.resolver = PaperResolver()
         self._records: list = []
+        self._queue: queue.Queue | None = queue.Queue(maxsize=1) if background else None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def __enter__(self) -> GraphWriter:
         return self
 
     def __exit__(self, *exc) -> None:
         if exc[0] is None:
-            self.flush()
+            self.close()
+        else:
+            self._stop()
+
+    def close(self) -> None:
+        """Write what is left and wait for every batch to commit."""
+        self.flush()
+        self._stop()
+        self._raise()
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _worker(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:  # after a failure, later batches are dropped
+                try:
+                    self._write(*item)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
 
     def add(self, records) -> None:
         self._records.extend(records)
@@ -126,7 +185,7 @@ class GraphWriter:
                 refs.update(k for k in (rec.anchor_key, *rec.keep) if isinstance(k, PaperRef))
         return refs
 
-    def _statements(self, records, ids: dict) -> list:
+    def _statements(self, records, ids: dict, new_ids: set = frozenset()) -> list:
         nodes: dict = defaultdict(dict)
         edges: dict = defaultdict(dict)
         replaces: dict = defaultdict(list)
@@ -137,45 +196,66 @@ class GraphWriter:
                 props = rec.props
                 if isinstance(rec.key, PaperRef):  # identifiers are stored, so later sources find the paper
                     props = {**rec.key.id_props(), **props}
-                bucket = nodes[(rec.label, rec.extra_labels)]
+                fresh = rec.label == "Paper" and k in new_ids
+                bucket = nodes[(rec.label, rec.extra_labels, fresh)]
                 seen = bucket.get(k)
                 if seen is None:
-                    bucket[k] = {"key": k, "props": dict(props), "create": dict(rec.create_props), "src": rec.sources}
+                    bucket[k] = {"key": k, "props": dict(props), "create": dict(rec.create_props), "src": rec.sources,
+                                 "hash": rec.row_hash}
                 else:  # the same node twice in one batch: one row, later values win
                     seen["props"].update(props)
+                    seen["hash"] = rec.row_hash or seen["hash"]
                     for name, value in rec.create_props.items():
                         seen["create"].setdefault(name, value)
             elif isinstance(rec, Edge):
                 start, end = key(rec.start_key), key(rec.end_key)
                 if rec.type == "CITES" and start == end:
                     continue  # two identifiers of one paper: not a citation
-                edges[(rec.type, rec.start_label, rec.end_label)][(start, end)] = {
+                fresh = (rec.start_label == "Paper" and start in new_ids) or (rec.end_label == "Paper" and end in new_ids)
+                edges[(rec.type, rec.start_label, rec.end_label, fresh)][(start, end)] = {
                     "start": start, "end": end, "props": rec.props, "src": rec.sources}
             elif isinstance(rec, ReplaceEdges):
+                anchor = key(rec.anchor_key)
+                if rec.anchor_label == "Paper" and anchor in new_ids:
+                    continue  # a new paper has nothing to withdraw
                 replaces[(rec.type, rec.anchor_label, rec.other_label, rec.outgoing)].append(
-                    {"anchor": key(rec.anchor_key), "keep": [key(k) for k in rec.keep]})
+                    {"anchor": anchor, "keep": [key(k) for k in rec.keep]})
             else:
                 raise TypeError(f"not a record: {rec!r}")
         statements = []
         # replacements first: they only withdraw what this source no longer says
         for (rel, anchor, other, outgoing), rows in replaces.items():
             statements.append((replace_statement(rel, anchor, other, outgoing), rows))
-        for (label, extra), rows in nodes.items():
-            statements.append((node_statement(label, extra), list(rows.values())))
-        for (rel, start, end), rows in edges.items():
-            statements.append((edge_statement(rel, start, end), list(rows.values())))
+        for (label, extra, fresh), rows in nodes.items():
+            make = create_node_statement if fresh else node_statement
+            statements.append((make(label, extra), list(rows.values())))
+        for (rel, start, end, fresh), rows in edges.items():
+            statements.append((edge_statement(rel, start, end, create=fresh), list(rows.values())))
         return statements
 
     def flush(self) -> None:
+        """Hand the collected records to be written (``close`` waits for them)."""
+        self._raise()
         records, self._records = self._records, []
         if not records:
             return
+        item = (records, self.source)
+        if self._queue is None:
+            self._write(*item)
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._worker, name="citegraph-writer", daemon=True)
+            self._thread.start()
+        self._queue.put(item)
+
+    def _write(self, records, source) -> None:
         refs = self._refs(records)
 
         def work(tx):
             ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
-            summaries = [tx.run(query, rows=rows, source=self.source).consume()
-                         for query, rows in self._statements(records, ids)]
+            new_ids = self.resolver.new_ids if refs else set()
+            summaries = [tx.run(query, rows=rows, source=source).consume()
+                         for query, rows in self._statements(records, ids, new_ids)]
             return summaries, learned
 
         with self.driver.session(database=self.database) as session:

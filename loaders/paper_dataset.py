@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from graph.identity import decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id, slug
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
-from loaders.bibtex import parse_bibtex
+from loaders.bibtex import fast_entry, parse_bibtex
 
 # Columns that hold lists (CSV and the viewer dump print them as JSON) and integers.
 LIST_COLUMNS = ("authors", "GitHub", "Models", "Datasets", "Spaces")
@@ -141,11 +141,13 @@ class BibInfo:
 def bibtex_info(text: str | None) -> BibInfo:
     if not text:
         return BibInfo()
-    parsed = parse_bibtex(text)
-    if not parsed.entries:
-        reason = parsed.failures[0][1] if parsed.failures else "no entry found"
-        return BibInfo(warning=f"BibTeX not understood ({reason}); kept as given")
-    entry = parsed.entries[0]
+    entry = fast_entry(text)  # the rows' entries are small and regular; anything else goes to bibtexparser
+    if entry is None:
+        parsed = parse_bibtex(text)
+        if not parsed.entries:
+            reason = parsed.failures[0][1] if parsed.failures else "no entry found"
+            return BibInfo(warning=f"BibTeX not understood ({reason}); kept as given")
+        entry = parsed.entries[0]
     f = entry.fields
     year = None
     if re.fullmatch(r"\s*\d{4}\s*", f.get("year", "")):

@@ -29,6 +29,7 @@ from graph.records import Edge, Node, Reject, Row
 
 LINE_FORMATS = ("ntriples", "nquads")
 KEYS_OF = {n.label: n.key for n in NODE_TYPES}
+LIST_PROPS = {n.label: {p.name for p in n.props if p.type.startswith("list")} for n in NODE_TYPES}
 
 
 def _value(term, kind: str):
@@ -125,7 +126,10 @@ def read(path, source: str, options) -> Iterator[Row]:
             continue
         mapped = by_predicate[label].get(p)
         if mapped and isinstance(sol["o"], ox.Literal):
-            props[s][mapped[0]] = _value(sol["o"], mapped[1])
+            if mapped[0] in LIST_PROPS[label]:
+                props[s].setdefault(mapped[0], []).append(_value(sol["o"], mapped[1]))
+            else:
+                props[s][mapped[0]] = _value(sol["o"], mapped[1])
     for s, (label, key) in nodes.items():
         node_props = {k: v for k, v in props[s].items() if k != KEYS_OF[label]}
         yield Row(source, None, records=[Node(label, key, node_props, extra_labels=tuple(sorted(extra[s])),

@@ -118,7 +118,7 @@ def test_round_trip_rebuilds_the_same_graph(loaded, tmp_path, fmt):
 def test_hostile_strings_give_valid_rdf_and_survive(graph, tmp_path):
     base = truth.rows("hub-artifacts.jsonl")[0]
     weird = ['x"}) MATCH (n) DETACH DELETE n //', "<script>alert(1)</script> {curly} `tick` \\ back",
-             "Emoji 🧪 and עברית and e\u0301", "tab\tnew\nline"]
+             "Emoji 🧪 and עברית and e\u0301", "tab\tnew\nline", "control \x01\x1f characters"]
     rows = [dict(base, proceedings=f"https://openreview.net/forum?id=h{i} x<>\"", title=t, abstract=t, arxiv_id="",
                  authors=[t, "José O'Brien"], Models=[f"own er/{t[:5]}"], GitHub=[f"https://github.com/a b/{i}\"<>"])
             for i, t in enumerate(weird)]
@@ -126,10 +126,17 @@ def test_hostile_strings_give_valid_rdf_and_survive(graph, tmp_path):
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     graph.load([src])
     before = snapshot(graph)
+    import re
+    bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    stored = [v for r in run(graph, "MATCH (n) RETURN properties(n) AS p") for v in r["p"].values()]
+    control_chars = sum(len(bad.findall(v)) for v in stored if isinstance(v, str))
+    assert control_chars > 0
     for fmt, (ext, _) in FORMATS.items():
         path = tmp_path / f"h.{ext}"
         stats = graph.export_rdf(str(path), fmt)
         assert rdflib_count(path, fmt) == stats.triples
+        # XML 1.0 cannot hold \x01 or \x1f at all: RDF/XML alone replaces them (and says how many)
+        assert stats.replaced_characters == (0 if fmt != "rdfxml" else control_chars)
     assert validate(str(tmp_path / "h.ttl")) == []
     graph.reset()
     graph.load([tmp_path / "h.nt"])

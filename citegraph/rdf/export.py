@@ -9,6 +9,7 @@ Memory therefore holds one page, whatever the size of the graph.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -35,11 +36,16 @@ class ExportStats:
     triples: int = 0
     nodes: dict = field(default_factory=dict)
     seconds: float = 0.0
+    replaced_characters: int = 0  # control characters RDF/XML cannot hold, written as U+FFFD
 
     def as_dict(self) -> dict:
         rate = self.triples / self.seconds if self.seconds else 0.0
         return {"triples": self.triples, "nodes": self.nodes, "seconds": round(self.seconds, 3),
                 "triples_per_second": round(rate)}
+
+
+# Characters XML 1.0 cannot carry at all (not even as references): RDF/XML replaces them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def literal(value, kind: str) -> ox.Literal:
@@ -77,9 +83,11 @@ def _primary(labels: list[str]) -> str | None:
 class TripleMaker:
     """Turns pages of Neo4j rows into pyoxigraph triples (or quads)."""
 
-    def __init__(self, base: str, graph: ox.NamedNode | None = None):
+    def __init__(self, base: str, graph: ox.NamedNode | None = None, xml_safe: bool = False):
         self.base = base
         self.graph = graph
+        self.xml_safe = xml_safe
+        self.replaced = 0  # characters RDF/XML could not carry
         self.sources_seen: set[str] = set()
         self._pred: dict[str, ox.NamedNode] = {}
         self.count = 0
@@ -92,6 +100,10 @@ class TripleMaker:
 
     def t(self, s, p, o):
         self.count += 1
+        if self.xml_safe and isinstance(o, ox.Literal) and _NOT_XML.search(o.value):
+            text, n = _NOT_XML.subn("\ufffd", o.value)
+            self.replaced += n
+            o = ox.Literal(text, datatype=o.datatype)
         return ox.Quad(s, p, o, self.graph) if self.graph is not None else ox.Triple(s, p, o)
 
     def source_triples(self, subject, sources) -> Iterator:
@@ -115,7 +127,10 @@ class TripleMaker:
             yield self.t(s, _TYPE, self.p(STUB_CLASS))
         for name, (predicate, kind) in mapping.props.items():
             value = props.get(name)
-            if value is not None:
+            if isinstance(value, list):  # a list property: one triple per item
+                for item in value:
+                    yield self.t(s, self.p(predicate), literal(item, kind))
+            elif value is not None:
                 yield self.t(s, self.p(predicate), literal(value, kind))
         for predicate, target in derived_links(label, props):
             yield self.t(s, self.p(predicate), ox.NamedNode(target))
@@ -171,9 +186,10 @@ class TripleMaker:
 
 
 def iter_triples(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI, page_size: int = 5000,
-                 graph: ox.NamedNode | None = None, stats: ExportStats | None = None) -> Iterator:
+                 graph: ox.NamedNode | None = None, stats: ExportStats | None = None,
+                 xml_safe: bool = False) -> Iterator:
     """Every triple of the graph, page by page."""
-    maker = TripleMaker(base, graph)
+    maker = TripleMaker(base, graph, xml_safe)
     for node in NODE_TYPES:
         label, after, count = node.label, None, 0
         query = page_query(label)
@@ -192,6 +208,7 @@ def iter_triples(driver, database: str | None = None, base: str = DEFAULT_BASE_I
             stats.nodes[label] = count
     if stats is not None:
         stats.triples = maker.count
+        stats.replaced_characters = maker.replaced
 
 
 def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, database: str | None = None,
@@ -202,7 +219,7 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
     stats = ExportStats()
     started = time.perf_counter()
     graph = ox.NamedNode(base + "graph") if fmt in QUAD_FORMATS else None
-    triples = iter_triples(driver, database, base, page_size, graph, stats)
+    triples = iter_triples(driver, database, base, page_size, graph, stats, xml_safe=fmt == "rdfxml")
     prefixes = dict(PREFIXES)
     if out == "-":
         ox.serialize(triples, sys.stdout.buffer, ox_format(fmt), prefixes=prefixes)

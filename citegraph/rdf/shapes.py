@@ -40,9 +40,11 @@ def shapes_turtle() -> str:
         props = []
         for name, (predicate, kind) in mapping.props.items():
             min_count = 1 if name == key else 0
-            message = f"{node.label}.{name} must be one {kind} literal" + (" (it is the key)" if min_count else "")
+            many = node.prop(name).type.startswith("list")
+            message = (f"{node.label}.{name} must be {kind} literals" if many else
+                       f"{node.label}.{name} must be one {kind} literal" + (" (it is the key)" if min_count else ""))
             props.append(f"[ sh:path {_curie(predicate)} ; sh:datatype {_curie(DATATYPES[kind])} ; "
-                         f"sh:minCount {min_count} ; sh:maxCount 1 ; sh:message \"{message}\" ]")
+                         f"sh:minCount {min_count} ;{'' if many else ' sh:maxCount 1 ;'} sh:message \"{message}\" ]")
         for rel in RELS.values():
             mapped = REL_MAPPINGS[rel.type]
             subject_labels = rel.end if mapped.inverse else rel.start
