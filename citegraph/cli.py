@@ -209,11 +209,13 @@ def _format_choices() -> list[str]:
 @click.option("--rejects", type=click.Path(dir_okay=False, writable=True),
               help="write every rejected row (with its text) to this JSON Lines file.")
 @click.option("--batch-size", type=int, default=10_000, show_default=True, help="records per transaction.")
+@click.option("--bulk", is_flag=True, help="first load into an EMPTY database with neo4j-admin import "
+              "(much faster for very large loads; stops and restarts the managed server).")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON.")
 @click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
 @connection_options
 @handle_errors
-def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, as_json, progress, **conn):
+def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, bulk, as_json, progress, **conn):
     """Load files (or folders) into the graph. Loading the same data again changes nothing.
 
     Bad rows never stop a load: each is reported with file, line and reason, and
@@ -222,10 +224,11 @@ def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, as_json
     \b
     Example:
       citegraph load papers.jsonl --conference "NeurIPS 2023" --rejects rejects.jsonl
+      citegraph reset --yes && citegraph load --bulk neurips-all-years/ citations.tsv
     """
     with open_graph(conn) as cg:
         summary = cg.load(list(paths), fmt, conference=conference, source=source, rejects_path=rejects,
-                          progress=progress, batch_size=batch_size, id_scheme=id_scheme)
+                          progress=progress, batch_size=batch_size, bulk=bulk, id_scheme=id_scheme)
     if as_json:
         emit_json(summary.as_dict())
     else:

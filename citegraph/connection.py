@@ -27,6 +27,7 @@ class ConnectionSettings:
     password: str | None
     database: str | None
     origin: str  # "arguments", "environment" or "managed server in <home>"
+    home: Path | None = None  # the managed server's home, when that is the server
 
     def describe(self) -> str:
         db = self.database or "default database"
@@ -51,7 +52,7 @@ def resolve(uri: str | None = None, user: str | None = None, password: str | Non
                 + (f" --home {server.home}" if home else "") + ", or point at a server with --uri.")
         return ConnectionSettings(
             uri=status.uri, user=user or NEO4J_USER, password=password or status.password,
-            database=database, origin=f"managed server in {server.home}")
+            database=database, origin=f"managed server in {server.home}", home=server.home)
     user = user or env.get("NEO4J_USER") or env.get("NEO4J_USERNAME") or NEO4J_USER
     password = password if password is not None else env.get("NEO4J_PASSWORD")
     return ConnectionSettings(uri=uri, user=user, password=password, database=database, origin=origin)

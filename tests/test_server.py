@@ -45,8 +45,9 @@ def test_auth_is_on(neo4j_server):
 
 
 def test_start_again_leaves_the_running_server_alone(neo4j_server):
+    before = ManagedServer(neo4j_server.home).status()
     again = ManagedServer(neo4j_server.home).start()
-    assert again.pid == neo4j_server.pid and again.bolt_port == neo4j_server.bolt_port
+    assert again.pid == before.pid and again.bolt_port == neo4j_server.bolt_port
 
 
 def test_status_and_env_commands(neo4j_server):

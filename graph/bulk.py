@@ -1,0 +1,271 @@
+"""First loads through ``neo4j-admin database import full``: the speed limit of a Neo4j load.
+
+``citegraph load --bulk`` turns the records of every input into CSV files (one
+per label and per relationship type and end labels), stops the managed server,
+has the admin tool build the database from them, starts the server again and
+creates the schema. Only into an empty database: the import replaces it.
+
+It gives the graph a normal load gives: papers are resolved across all inputs
+by their identifiers (papers found to be one are joined under their best id),
+a paper's properties come from its first full description (identifiers from all
+of them), nodes and relationships named by several inputs are written once with
+every source. Memory grows with the number of distinct papers and other nodes,
+not with relationships: those are written to disk as they come, then sorted
+(GNU ``sort``, on disk) so that duplicates meet and are merged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from citegraph.errors import LoadError
+from graph.model import NODES, RELS
+from graph.papers import PROPERTY, PaperRef, id_rank
+from graph.records import Edge, Node, ReplaceEdges
+
+ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
+TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": ":boolean",
+               "list<string>": ":string[]"}
+ID_PROPS = set(PROPERTY.values())
+
+
+class BulkWriter:
+    """Collects records into files for the admin import (used like a ``GraphWriter``)."""
+
+    def __init__(self, workdir: Path):
+        self.dir = workdir
+        self.source: str | None = None
+        self.paper_ids: dict = {}  # (kind, value) -> paper id
+        self.parent: dict[str, str] = {}  # paper id -> the id it was found to be (union-find)
+        self.paper_sources: dict[str, set] = defaultdict(set)
+        self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
+        self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
+        self.edge_files: dict = {}  # (type, start label, end label) -> file of JSON lines
+        self.counts = {"nodes": 0, "relationships": 0}
+
+    # -- paper identity -----------------------------------------------------------
+    def _find(self, paper_id: str) -> str:
+        root = paper_id
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(paper_id, paper_id) != root:  # path compression
+            self.parent[paper_id], paper_id = root, self.parent[paper_id]
+        return root
+
+    def _union(self, a: str, b: str) -> str:
+        a, b = self._find(a), self._find(b)
+        if a == b:
+            return a
+        keep, gone = sorted((a, b), key=lambda x: (id_rank(x), x))
+        self.parent[gone] = keep
+        return keep
+
+    def paper_id(self, ref) -> str:
+        if not isinstance(ref, PaperRef):
+            return self._find(ref)
+        pairs = ref.pairs()
+        found = [self._find(self.paper_ids[p]) for p in pairs if p in self.paper_ids]
+        root = self._find(ref.minted_id()) if not found else found[0]
+        for other in [*found[1:], ref.minted_id()]:
+            root = self._union(root, other)
+        for pair in pairs:
+            self.paper_ids.setdefault(pair, root)
+        if ref.title:  # a later entry with nothing but a title finds the paper by it, as in the graph
+            self.paper_ids.setdefault(("title", ref.title), root)
+        return root
+
+    # -- records --------------------------------------------------------------------
+    def add(self, records) -> None:
+        """The records of one input row."""
+        for rec in records:
+            if isinstance(rec, ReplaceEdges):
+                continue  # nothing to withdraw in a new database
+            if isinstance(rec, Node) and rec.label == "Paper":
+                key = self.paper_id(rec.key)
+                self.paper_sources[key].update(rec.sources or [self.source])
+                props = {**(rec.key.id_props() if isinstance(rec.key, PaperRef) else {}), **rec.props}
+                if rec.row_hash:
+                    props["row_hashes"] = [f"{rec.row_hash}:{self.source}"]
+                self.paper_file.write(json.dumps([key, props, rec.create_props], ensure_ascii=False) + "\n")
+            elif isinstance(rec, Node):
+                entry = self.nodes.get((rec.label, rec.key))
+                if entry is None:
+                    self.nodes[(rec.label, rec.key)] = [dict(rec.props), dict(rec.create_props),
+                                                        set(rec.extra_labels), set(rec.sources or [self.source])]
+                else:
+                    entry[0].update(rec.props)
+                    entry[2].update(rec.extra_labels)
+                    entry[3].update(rec.sources or [self.source])
+            elif isinstance(rec, Edge):
+                start = self.paper_id(rec.start_key) if rec.start_label == "Paper" else rec.start_key
+                end = self.paper_id(rec.end_key) if rec.end_label == "Paper" else rec.end_key
+                group = (rec.type, rec.start_label, rec.end_label)
+                f = self.edge_files.get(group)
+                if f is None:
+                    f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w",
+                                                      encoding="utf-8")
+                f.write(json.dumps([start, end, rec.props, rec.sources or [self.source]], ensure_ascii=False) + "\n")
+
+    def flush(self) -> None:
+        pass
+
+    # -- files for the import ----------------------------------------------------------
+    def finish(self) -> tuple[list[str], list[str]]:
+        """Write the CSV files; return the --nodes and --relationships arguments."""
+        self.paper_file.close()
+        for f in self.edge_files.values():
+            f.close()
+        node_args = [self._write_papers()]
+        by_label: dict = defaultdict(list)
+        for (label, key), entry in self.nodes.items():
+            by_label[label].append((key, entry))
+        for label, entries in by_label.items():
+            node = NODES[label]
+            props = [p for p in node.props if p.name != node.key]
+            path = self.dir / f"nodes_{label}.csv"
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                w = csv.writer(f)
+                w.writerow([f"{node.key}:ID({label})", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
+                for key, (p_props, create, extra, sources) in entries:
+                    merged = {**create, **p_props, "sources": sorted(sources)}
+                    w.writerow([key, *[_cell(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
+                    self.counts["nodes"] += 1
+            node_args.append(str(path))
+        rel_args = [self._write_edges(group) for group in self.edge_files]
+        return node_args, rel_args
+
+    def _write_papers(self) -> str:
+        """One row per paper, with the properties a normal load would give it: the first
+        description creates it, each later one sets what it says, in input order."""
+        node = NODES["Paper"]
+        props = [p for p in node.props if p.name != node.key]
+        lines: dict = defaultdict(int)
+        with open(self.dir / "papers.jsonl", encoding="utf-8") as f:
+            for line in f:
+                lines[self._find(json.loads(line)[0])] += 1
+        sources: dict = defaultdict(set)
+        for key, names in self.paper_sources.items():
+            sources[self._find(key)] |= names
+        pending: dict = {}  # papers described more than once: merged here (few, in practice)
+        hashes: dict = defaultdict(list)
+        path = self.dir / "nodes_Paper.csv"
+        with open(self.dir / "papers.jsonl", encoding="utf-8") as f, \
+                open(path, "w", encoding="utf-8", newline="") as out:
+            w = csv.writer(out)
+            w.writerow([f"{node.key}:ID(Paper)", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
+
+            def write(root, values):
+                values = {k: v for k, v in values.items() if v is not None}
+                values["sources"] = sorted(sources[root])
+                if hashes.get(root):
+                    values["row_hashes"] = hashes[root]
+                w.writerow([root, *[_cell(values.get(q.name)) for q in props], "Paper"])
+                self.counts["nodes"] += 1
+
+            for line in f:
+                key, p, create = json.loads(line)
+                root = self._find(key)
+                hashes[root] += p.pop("row_hashes", [])
+                if lines[root] == 1:
+                    write(root, {**create, **p})
+                    continue
+                merged = pending.get(root)
+                if merged is None:
+                    merged = pending[root] = [dict(create), lines[root]]
+                merged[0].update(p)  # None removes, as SET n += {k: null} does
+                merged[1] -= 1
+                if merged[1] == 0:
+                    write(root, pending.pop(root)[0])
+        return str(path)
+
+    def _write_edges(self, group: tuple) -> str:
+        """Sort the relationship lines on disk so duplicates meet; merge them (sources united)."""
+        rel, start_label, end_label = group
+        name = "_".join(group)
+        remapped = self.dir / f"edges_{name}.remapped"
+        with open(self.dir / f"edges_{name}.jsonl", encoding="utf-8") as f, \
+                open(remapped, "w", encoding="utf-8") as out:
+            for line in f:
+                start, end, props, srcs = json.loads(line)
+                if start_label == "Paper":
+                    start = self._find(start)
+                if end_label == "Paper":
+                    end = self._find(end)
+                if rel == "CITES" and start == end:
+                    continue
+                out.write(json.dumps([start, end], ensure_ascii=False) + "\t"
+                          + json.dumps([props, srcs], ensure_ascii=False) + "\n")
+        ordered = self.dir / f"edges_{name}.sorted"
+        proc = subprocess.run(["sort", "-s", "-t", "\t", "-k1,1", "-S", "512M", "-T", str(self.dir),
+                               "-o", str(ordered), str(remapped)], env=dict(os.environ, LC_ALL="C"),
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise LoadError(f"sorting the {rel} relationships failed: {proc.stderr.strip()}")
+        props_of = [p for p in RELS[rel].props]
+        path = self.dir / f"rel_{name}.csv"
+        with open(ordered, encoding="utf-8") as f, open(path, "w", encoding="utf-8", newline="") as out:
+            w = csv.writer(out)
+            w.writerow([f":START_ID({start_label})", f":END_ID({end_label})",
+                        *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props_of]])
+            current, merged, sources = None, {}, set()
+
+            def emit():
+                if current is not None:
+                    start, end = json.loads(current)
+                    values = {**merged, "sources": sorted(sources)}
+                    w.writerow([start, end, *[_cell(values.get(p.name)) for p in props_of]])
+                    self.counts["relationships"] += 1
+
+            for line in f:
+                ends, rest = line.rstrip("\n").split("\t", 1)
+                props, srcs = json.loads(rest)
+                if ends != current:
+                    emit()
+                    current, merged, sources = ends, dict(props), set(srcs)
+                else:  # the same relationship again: the first values stay, sources unite
+                    for k, v in props.items():
+                        merged.setdefault(k, v)
+                    sources.update(srcs)
+            emit()
+        return f"{rel}={path}"
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ARRAY.join(str(v) for v in value)
+    return value
+
+
+def run_import(server, node_args: list[str], rel_args: list[str], database: str = "neo4j") -> float:
+    """Stop the managed server, import, start it again; returns the import's seconds."""
+    from citegraph.server import ADMIN_CLASS, find_java, provision
+
+    java = find_java()
+    lib = provision()
+    status = server.status()
+    if status.running:
+        server.stop()
+    cmd = [java, "-Xmx4g", "-cp", f"{lib}/*", ADMIN_CLASS, "database", "import", "full", database,
+           "--overwrite-destination=true", "--multiline-fields=true", f"--array-delimiter={ARRAY}",
+           "--skip-bad-relationships=true", "--bad-tolerance=1000000000",
+           f"--report-file={server.home / 'logs' / 'import.report'}",
+           *[f"--nodes={n}" for n in node_args], *[f"--relationships={r}" for r in rel_args]]
+    env = dict(os.environ, NEO4J_HOME=str(server.home), NEO4J_CONF=str(server.home / "conf"))
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        server.start(bolt_port=status.bolt_port, http_port=status.http_port)
+        raise LoadError(f"neo4j-admin import failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
+    server.start(bolt_port=status.bolt_port, http_port=status.http_port)
+    return seconds
