@@ -211,11 +211,13 @@ class CiteGraph:
         return queries.run_cypher(self.driver, queries.find(query, queries_dirs), params, self.database)
 
     # -- analytics -------------------------------------------------------------
-    def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None):
+    def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None,
+                             backend: str = "auto"):
         """Project the coauthorship graph, compute every measure, optionally store them on Authors."""
         from citegraph.analysis import coauthorship
 
-        analysis = coauthorship.analyze(coauthorship.project(self.driver, self.database), seed, betweenness_k)
+        analysis = coauthorship.analyze(coauthorship.project(self.driver, self.database), seed, betweenness_k,
+                                        backend)
         if write:
             coauthorship.write_back(self.driver, analysis, self.database)
         return analysis

@@ -353,6 +353,8 @@ def analyze():
 @click.option("--seed", type=int, default=42, show_default=True, help="seed of Louvain and sampling.")
 @click.option("--betweenness-samples", type=int, help="sample this many sources for betweenness (default: exact up to 5,000 authors, else 200).")
 @click.option("--top", type=int, default=10, show_default=True, help="authors listed per measure.")
+@click.option("--backend", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
+              help="networkx, or compiled igraph (auto: igraph from 50,000 authors).")
 @click.option("--graphml", type=click.Path(dir_okay=False), help="also write the graph as GraphML.")
 @click.option("--gexf", type=click.Path(dir_okay=False), help="also write the graph as GEXF (Gephi).")
 @click.option("--png", type=click.Path(dir_okay=False), help="also draw a picture: the --ego network or the largest component.")
@@ -360,7 +362,8 @@ def analyze():
 @click.option("--radius", type=int, default=1, show_default=True, help="hops of the ego network.")
 @connection_options
 @handle_errors
-def analyze_coauthorship(write, as_json, seed, betweenness_samples, top, graphml, gexf, png, ego, radius, **conn):
+def analyze_coauthorship(write, as_json, seed, betweenness_samples, top, backend, graphml, gexf, png, ego, radius,
+                         **conn):
     """Components, Louvain communities, PageRank, degree and betweenness of the coauthorship graph.
 
     \b
@@ -370,7 +373,8 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, top, graphml
     from citegraph.analysis import export
 
     with open_graph(conn) as cg:
-        analysis = cg.analyze_coauthorship(write=write, seed=seed, betweenness_k=betweenness_samples)
+        analysis = cg.analyze_coauthorship(write=write, seed=seed, betweenness_k=betweenness_samples,
+                                           backend=backend)
     summary = analysis.summary(top)
     summary["written"] = write
     if graphml:
@@ -387,7 +391,8 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, top, graphml
     click.echo(f"{summary['components']} components (largest {summary['largest_component']}; "
                f"sizes {', '.join(map(str, sizes[:10]))}{', ...' if len(sizes) > 10 else ''}; "
                f"{summary['isolated_authors']} authors alone)")
-    click.echo(f"{summary['communities']} communities (Louvain, seed {seed}, modularity {summary['modularity']:.3f})")
+    click.echo(f"{summary['communities']} communities (Louvain, seed {seed}, modularity {summary['modularity']:.3f}; "
+               f"{summary['backend']})")
     for measure, ranked in summary["top"].items():
         click.echo(f"top by {measure}: " + "; ".join(f"{r['author']} {r['value']:.4g}" for r in ranked[:5]))
     if write:
