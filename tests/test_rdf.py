@@ -236,3 +236,14 @@ def test_mapping_docs_shapes_and_ontology_are_complete_and_current():
     assert (REPO / "citegraph" / "rdf" / "ontology.ttl").read_text(encoding="utf-8") == ontology_turtle()
     rdflib.Graph().parse(data=shapes_turtle(), format="turtle")
     rdflib.Graph().parse(data=ontology_turtle(), format="turtle")
+
+
+def test_ntriples_are_what_pyoxigraph_writes_itself(loaded, tmp_path):
+    """The exporter writes N-Triples lines itself: they must be canonical, exactly as pyoxigraph
+    serialises the same triples."""
+    path = tmp_path / "graph.nt"
+    loaded.export_rdf(str(path))
+    ours = path.read_text(encoding="utf-8").splitlines()
+    theirs = ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES),
+                          format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+    assert sorted(ours) == sorted(theirs)

@@ -1,14 +1,21 @@
-"""Export the graph as RDF, streamed: pages out of Neo4j, triples out to the file.
+"""Export the graph as RDF, streamed: rows out of Neo4j, triples out to the file.
 
-Nodes are read label by label in pages ordered by their key (``WHERE key >
-$after ... LIMIT $page``: no SKIP, each page an index seek), each page is turned
-into triples and handed to pyoxigraph's serializer, which writes as it goes.
-Memory therefore holds one page, whatever the size of the graph.
+Nodes are read label by label with one streaming query each (the driver
+fetches ``fetch_size`` records at a time, so memory holds a page, whatever the
+size of the graph). Triples are made as canonical N-Triples lines (the cheapest
+form to make in Python, and what pyoxigraph writes itself; a test compares):
+
+* N-Triples and N-Quads go straight to the file;
+* every other format is the same stream parsed and re-serialised by pyoxigraph,
+  which does both as it goes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
+import itertools
 import re
 import sys
 import time
@@ -18,17 +25,19 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from citegraph.rdf import QUAD_FORMATS, ox_format
-from graph.model import NODE_TYPES, NODES
+from graph.model import NODE_TYPES, REL_TYPES
 from graph.rdf import (AUTHOR_LIST, DATATYPES, DEFAULT_BASE_IRI, EXTRA_LABEL_CLASSES, NODE_MAPPINGS, PREFIXES,
                        RDF, RDF_TYPE, RDFS, REL_MAPPINGS, REL_PROP_PREDICATES, SOURCE_CLASS, SOURCE_PREDICATE,
                        STATEMENT_CLASS, STUB_CLASS, derived_links, iri, source_iri)
 
 KEYS_OF = {n.label: n.key for n in NODE_TYPES}
-_TYPE = ox.NamedNode(RDF_TYPE)
-_FIRST, _REST, _NIL = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")
-_STMT = {k: ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object")}
-_LABEL = ox.NamedNode(RDFS + "label")
-_DT = {k: ox.NamedNode(v) for k, v in DATATYPES.items()}
+
+# Characters XML 1.0 cannot carry at all (not even as references): RDF/XML replaces them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Canonical N-Triples string escapes (RDF 1.1 N-Triples, section "canonical").
+_NT_ESCAPES = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"}
+_NT_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x00, 0x08), 0x0B, *range(0x0E, 0x20), 0x7F]})
+_NT_TABLE = str.maketrans(_NT_ESCAPES)
 
 
 @dataclass
@@ -44,33 +53,24 @@ class ExportStats:
                 "triples_per_second": round(rate)}
 
 
-# Characters XML 1.0 cannot carry at all (not even as references): RDF/XML replaces them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+def _iri(value: str) -> str:
+    return f"<{value}>"
 
 
-def literal(value, kind: str) -> ox.Literal:
-    if kind == "string":
-        return ox.Literal(str(value))
-    if kind == "integer":
-        return ox.Literal(str(int(value)), datatype=_DT["integer"])
-    if kind == "float":
-        return ox.Literal(repr(float(value)), datatype=_DT["float"])
-    if kind == "boolean":
-        return ox.Literal("true" if value else "false", datatype=_DT["boolean"])
-    if kind == "year":
-        return ox.Literal(f"{int(value):04d}", datatype=_DT["year"])
-    raise ValueError(kind)
+_TYPED = {kind: f"^^<{dt}>" for kind, dt in DATATYPES.items() if kind != "string"}
 
 
-def page_query(label: str) -> str:
-    key = KEYS_OF[label]
+def row_query(label: str) -> str:
+    """All nodes of a label with their outgoing relationships (and a paper's authors).
+
+    Only the relationship types the model lets start at this label are expanded
+    (an author's many AUTHORED relationships are read from the paper side)."""
+    types = "|".join(f"`{r.type}`" for r in REL_TYPES if label in r.start and r.type != "AUTHORED")
     authors = (", [(a:Author)-[r:AUTHORED]->(n) | {key: a.key, props: properties(r)}] AS authors"
                if label == "Paper" else ", [] AS authors")
-    return (f"MATCH (n:`{label}`) WHERE $after IS NULL OR n.`{key}` > $after "
-            f"WITH n ORDER BY n.`{key}` LIMIT $page "
-            f"RETURN n {{.*}} AS props, labels(n) AS labels, "
-            f"[(n)-[r]->(m) WHERE type(r) <> 'AUTHORED' | {{type: type(r), props: properties(r), labels: labels(m), "
-            f"key: coalesce(m.id, m.key, m.url, m.name)}}] AS out{authors}")
+    out = (f"[(n)-[r:{types}]->(m) | {{type: type(r), props: properties(r), labels: labels(m), "
+           f"key: coalesce(m.id, m.key, m.url, m.name)}}]" if types else "[]")
+    return f"MATCH (n:`{label}`) RETURN n {{.*}} AS props, labels(n) AS labels, {out} AS out{authors}"
 
 
 def _primary(labels: list[str]) -> str | None:
@@ -81,151 +81,208 @@ def _primary(labels: list[str]) -> str | None:
 
 
 class TripleMaker:
-    """Turns pages of Neo4j rows into pyoxigraph triples (or quads)."""
+    """Turns rows of the graph into N-Triples statements (text: the fastest form to make,
+    and what pyoxigraph parses fastest for the other formats)."""
 
-    def __init__(self, base: str, graph: ox.NamedNode | None = None, xml_safe: bool = False):
+    def __init__(self, base: str, tail: str = " .\n", xml_safe: bool = False):
         self.base = base
-        self.graph = graph
+        self.tail = tail  # " .\n", or " <graph> .\n" for quads
         self.xml_safe = xml_safe
         self.replaced = 0  # characters RDF/XML could not carry
         self.sources_seen: set[str] = set()
-        self._pred: dict[str, ox.NamedNode] = {}
-        self.count = 0
+        self._iris = functools.lru_cache(maxsize=500_000)(self._node_iri)
 
-    def p(self, value: str) -> ox.NamedNode:
-        node = self._pred.get(value)
-        if node is None:
-            node = self._pred[value] = ox.NamedNode(value)
-        return node
+    def _node_iri(self, label: str, key) -> str:
+        return f"<{iri(self.base, label, key)}>"
 
-    def t(self, s, p, o):
-        self.count += 1
-        if self.xml_safe and isinstance(o, ox.Literal) and _NOT_XML.search(o.value):
-            text, n = _NOT_XML.subn("\ufffd", o.value)
-            self.replaced += n
-            o = ox.Literal(text, datatype=o.datatype)
-        return ox.Quad(s, p, o, self.graph) if self.graph is not None else ox.Triple(s, p, o)
+    def lit(self, value, kind: str) -> str:
+        if kind == "string":
+            text = str(value)
+            if self.xml_safe and _NOT_XML.search(text):
+                text, n = _NOT_XML.subn("\ufffd", text)
+                self.replaced += n
+            return '"' + text.translate(_NT_TABLE) + '"'
+        if kind == "integer":
+            return f'"{int(value)}"{_TYPED[kind]}'
+        if kind == "float":
+            return f'"{float(value)!r}"{_TYPED[kind]}'
+        if kind == "boolean":
+            return f'"{"true" if value else "false"}"{_TYPED[kind]}'
+        if kind == "year":
+            return f'"{int(value):04d}"{_TYPED[kind]}'
+        raise ValueError(kind)
 
-    def source_triples(self, subject, sources) -> Iterator:
+    def source_lines(self, subject: str, sources) -> Iterator[str]:
+        tail = self.tail
         for name in sources or ():
-            node = ox.NamedNode(source_iri(self.base, name))
-            yield self.t(subject, self.p(SOURCE_PREDICATE), node)
+            node = _iri(source_iri(self.base, name))
+            yield f"{subject} {P_SOURCE} {node}{tail}"
             if name not in self.sources_seen:
                 self.sources_seen.add(name)
-                yield self.t(node, _TYPE, self.p(SOURCE_CLASS))
-                yield self.t(node, _LABEL, ox.Literal(name))
+                yield f"{node} {P_TYPE} {_iri(SOURCE_CLASS)}{tail}"
+                yield f"{node} {P_LABEL} {self.lit(name, 'string')}{tail}"
 
-    def node_triples(self, label: str, props: dict, labels: list, out: list, authors: list) -> Iterator:
-        mapping = NODE_MAPPINGS[label]
-        s = ox.NamedNode(iri(self.base, label, props[KEYS_OF[label]]))
-        for cls in mapping.classes:
-            yield self.t(s, _TYPE, self.p(cls))
+    def node_lines(self, label: str, props: dict, labels: list, out: list, authors: list) -> Iterator[str]:
+        tail = self.tail
+        s = self._iris(label, props[KEYS_OF[label]])
+        for cls in CLASSES[label]:
+            yield f"{s} {P_TYPE} {cls}{tail}"
         for extra in labels:
-            if extra in EXTRA_LABEL_CLASSES:
-                yield self.t(s, _TYPE, self.p(EXTRA_LABEL_CLASSES[extra]))
+            if extra in EXTRA_CLASSES:
+                yield f"{s} {P_TYPE} {EXTRA_CLASSES[extra]}{tail}"
         if props.get("stub"):
-            yield self.t(s, _TYPE, self.p(STUB_CLASS))
-        for name, (predicate, kind) in mapping.props.items():
+            yield f"{s} {P_TYPE} {STUB}{tail}"
+        for name, predicate, kind in PROPS[label]:
             value = props.get(name)
+            if value is None:
+                continue
             if isinstance(value, list):  # a list property: one triple per item
                 for item in value:
-                    yield self.t(s, self.p(predicate), literal(item, kind))
-            elif value is not None:
-                yield self.t(s, self.p(predicate), literal(value, kind))
+                    yield f"{s} {predicate} {self.lit(item, kind)}{tail}"
+            else:
+                yield f"{s} {predicate} {self.lit(value, kind)}{tail}"
         for predicate, target in derived_links(label, props):
-            yield self.t(s, self.p(predicate), ox.NamedNode(target))
+            yield f"{s} <{predicate}> <{target}>{tail}"
         node_sources = props.get("sources") or []
-        yield from self.source_triples(s, node_sources)
+        yield from self.source_lines(s, node_sources)
 
         for rel in out:
             other = _primary(rel["labels"])
             if other is None or rel["type"] not in REL_MAPPINGS:
                 continue
-            o = ox.NamedNode(iri(self.base, other, rel["key"]))
-            predicate = self.p(REL_MAPPINGS[rel["type"]].predicate)
-            yield self.t(s, predicate, o)
+            o = self._iris(other, rel["key"])
+            predicate = REL_PREDICATES[rel["type"]]
+            yield f"{s} {predicate} {o}{tail}"
             defaults = {"type": props.get("type")} if rel["type"] == "PRESENTED_AT" else {}
             yield from self.statement(s, predicate, o, rel["props"], defaults, node_sources)
 
         if authors:
-            creator = self.p(REL_MAPPINGS["AUTHORED"].predicate)
+            creator = REL_PREDICATES["AUTHORED"]
             ordered = sorted(authors, key=lambda a: (a["props"].get("position") is None,
                                                      a["props"].get("position") or 0, a["key"]))
             heads = []
             for index, a in enumerate(ordered, 1):
-                o = ox.NamedNode(iri(self.base, "Author", a["key"]))
+                o = self._iris("Author", a["key"])
                 heads.append(o)
-                yield self.t(s, creator, o)
+                yield f"{s} {creator} {o}{tail}"
                 yield from self.statement(s, creator, o, a["props"], {"position": index}, node_sources)
             # bibo:authorList, an rdf:List in author order (blank nodes named after the paper)
-            stem = hashlib.sha1(s.value.encode()).hexdigest()[:16]
-            cells = [ox.BlankNode(f"al{stem}x{i}") for i in range(len(heads))]
-            yield self.t(s, self.p(AUTHOR_LIST), cells[0])
+            stem = hashlib.sha1(s[1:-1].encode()).hexdigest()[:16]
+            cells = [f"_:al{stem}x{i}" for i in range(len(heads))]
+            yield f"{s} {P_AUTHOR_LIST} {cells[0]}{tail}"
             for i, (cell, head) in enumerate(zip(cells, heads)):
-                yield self.t(cell, _FIRST, head)
-                yield self.t(cell, _REST, cells[i + 1] if i + 1 < len(cells) else _NIL)
+                yield f"{cell} {P_FIRST} {head}{tail}"
+                yield f"{cell} {P_REST} {cells[i + 1] if i + 1 < len(cells) else NIL}{tail}"
 
-    def statement(self, s, predicate, o, rel_props: dict, defaults: dict, node_sources) -> Iterator:
+    def statement(self, s: str, predicate: str, o: str, rel_props: dict, defaults: dict,
+                  node_sources) -> Iterator[str]:
         """An rdf:Statement for a relationship whose properties are not the defaults."""
         sources = rel_props.get("sources") or []
         names = (set(rel_props) | set(defaults)) - {"sources"}
         if all(rel_props.get(k) == defaults.get(k) for k in names) and sorted(sources) == sorted(node_sources):
             return
         # a statement gives every property of the relationship (an absent one is absent, not the default)
-        digest = hashlib.sha1(f"{s.value} {predicate.value} {o.value}".encode()).hexdigest()[:24]
-        st = ox.NamedNode(f"{self.base}statement/{digest}")
-        yield self.t(st, _TYPE, self.p(STATEMENT_CLASS))
-        yield self.t(st, _STMT["subject"], s)
-        yield self.t(st, _STMT["predicate"], predicate)
-        yield self.t(st, _STMT["object"], o)
+        tail = self.tail
+        digest = hashlib.sha1(f"{s[1:-1]} {predicate[1:-1]} {o[1:-1]}".encode()).hexdigest()[:24]
+        st = _iri(f"{self.base}statement/{digest}")
+        yield f"{st} {P_TYPE} {_iri(STATEMENT_CLASS)}{tail}"
+        yield f"{st} {_iri(RDF + 'subject')} {s}{tail}"
+        yield f"{st} {_iri(RDF + 'predicate')} {predicate}{tail}"
+        yield f"{st} {_iri(RDF + 'object')} {o}{tail}"
         for name, value in rel_props.items():
             if name in REL_PROP_PREDICATES and value is not None:
                 pred, kind = REL_PROP_PREDICATES[name]
-                yield self.t(st, self.p(pred), literal(value, kind))
-        yield from self.source_triples(st, sources)
+                yield f"{st} {_iri(pred)} {self.lit(value, kind)}{tail}"
+        yield from self.source_lines(st, sources)
 
 
-def iter_triples(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI, page_size: int = 5000,
-                 graph: ox.NamedNode | None = None, stats: ExportStats | None = None,
-                 xml_safe: bool = False) -> Iterator:
-    """Every triple of the graph, page by page."""
-    maker = TripleMaker(base, graph, xml_safe)
-    for node in NODE_TYPES:
-        label, after, count = node.label, None, 0
-        query = page_query(label)
-        while True:
-            with driver.session(database=database, default_access_mode="READ") as session:
-                rows = session.execute_read(lambda tx: [r.values() for r in tx.run(query, after=after, page=page_size)])
-            if not rows:
-                break
-            for props, labels, out, authors in rows:
-                yield from maker.node_triples(label, props, labels, out, authors)
-            count += len(rows)
-            after = rows[-1][0][KEYS_OF[label]]
-            if len(rows) < page_size:
-                break
-        if stats is not None:
-            stats.nodes[label] = count
+# Terms of the mapping, formatted once.
+P_TYPE, P_LABEL, P_SOURCE = _iri(RDF_TYPE), _iri(RDFS + "label"), _iri(SOURCE_PREDICATE)
+P_FIRST, P_REST, NIL, P_AUTHOR_LIST = _iri(RDF + "first"), _iri(RDF + "rest"), _iri(RDF + "nil"), _iri(AUTHOR_LIST)
+STUB = _iri(STUB_CLASS)
+CLASSES = {label: [_iri(c) for c in m.classes] for label, m in NODE_MAPPINGS.items()}
+EXTRA_CLASSES = {label: _iri(c) for label, c in EXTRA_LABEL_CLASSES.items()}
+PROPS = {label: [(name, _iri(pred), kind) for name, (pred, kind) in m.props.items()]
+         for label, m in NODE_MAPPINGS.items()}
+REL_PREDICATES = {rel: _iri(m.predicate) for rel, m in REL_MAPPINGS.items()}
+
+
+def _rows(driver, database: str | None, page_size: int, stats: ExportStats | None) -> Iterator:
+    """(label, row) for every node; the driver pulls ``page_size`` records at a time, so memory
+    holds one page. (A reader thread was tried: the GIL made it slower, not faster.)"""
+    with driver.session(database=database, default_access_mode="READ", fetch_size=page_size) as session:
+        for node in NODE_TYPES:
+            count = 0
+            for record in session.run(row_query(node.label)):
+                count += 1
+                yield node.label, record.values()
+            if stats is not None:
+                stats.nodes[node.label] = count
+
+
+def iter_lines(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI, page_size: int = 5000,
+               stats: ExportStats | None = None, graph: str | None = None, xml_safe: bool = False) -> Iterator[str]:
+    """Every triple of the graph as an N-Triples (or N-Quads) line."""
+    maker = TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", xml_safe)
+    count = 0
+    for label, (props, labels, out, authors) in _rows(driver, database, page_size, stats):
+        for line in maker.node_lines(label, props, labels, out, authors):
+            count += 1
+            yield line
     if stats is not None:
-        stats.triples = maker.count
+        stats.triples = count
         stats.replaced_characters = maker.replaced
+
+
+class _LineReader(io.RawIOBase):
+    """The lines as a readable byte stream, for pyoxigraph's streaming parser."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while len(self.pending) < len(buffer):
+            chunk = "".join(itertools.islice(self.lines, 2000))
+            if not chunk:
+                break
+            self.pending += chunk.encode("utf-8")
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
 
 
 def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, database: str | None = None,
            page_size: int = 5000) -> ExportStats:
-    """Write the whole graph to ``out`` (a path, or ``-`` for standard output)."""
+    """Write the whole graph to ``out`` (a path, or ``-`` for standard output).
+
+    N-Triples and N-Quads are written as they are made; the other formats are the same
+    lines parsed and re-serialised by pyoxigraph, both streaming."""
     if not base.endswith(("/", "#")):
         base += "/"
     stats = ExportStats()
     started = time.perf_counter()
-    graph = ox.NamedNode(base + "graph") if fmt in QUAD_FORMATS else None
-    triples = iter_triples(driver, database, base, page_size, graph, stats, xml_safe=fmt == "rdfxml")
-    prefixes = dict(PREFIXES)
-    if out == "-":
-        ox.serialize(triples, sys.stdout.buffer, ox_format(fmt), prefixes=prefixes)
-        sys.stdout.buffer.flush()
-    else:
-        with open(out, "wb") as f:
-            ox.serialize(triples, f, ox_format(fmt), prefixes=prefixes)
+    graph = base + "graph" if fmt in QUAD_FORMATS else None
+    lines = iter_lines(driver, database, base, page_size, stats, graph, xml_safe=fmt == "rdfxml")
+    binary = sys.stdout.buffer if out == "-" else open(out, "wb")
+    try:
+        if fmt in ("ntriples", "nquads"):
+            while True:
+                chunk = "".join(itertools.islice(lines, 20_000))
+                if not chunk:
+                    break
+                binary.write(chunk.encode("utf-8"))
+        else:
+            source_format = ox.RdfFormat.N_QUADS if graph else ox.RdfFormat.N_TRIPLES
+            parsed = ox.parse(io.BufferedReader(_LineReader(lines), 1 << 20), source_format)
+            ox.serialize(parsed, binary, ox_format(fmt), prefixes=dict(PREFIXES))
+        binary.flush()
+    finally:
+        if out != "-":
+            binary.close()
     stats.seconds = time.perf_counter() - started
     return stats
