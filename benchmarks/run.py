@@ -1,0 +1,332 @@
+"""The benchmark suite: cost against size, and against the baselines, in one run.
+
+For each size of synthetic data (``benchmarks.generate``), on the benchmarks'
+own managed Neo4j (``.cache/bench-neo4j``, wiped between steps that need an
+empty database):
+
+* first load of the papers with the Cypher loader, re-load of the unchanged
+  file, an incremental load with 1 % of the rows changed, the citation edges;
+* ``citegraph load --bulk`` (CSV + ``neo4j-admin database import``) of the same
+  papers and citations, which also times the admin import alone: the speed
+  limit of a Neo4j load;
+* the naive loader a typical script would write (one MERGE statement per row,
+  auto-commit) on the first rows, as a rate;
+* canned-query latency p50/p95: ego queries on random authors and papers,
+  global rankings;
+* ``analyze coauthorship --write`` and ``export-rdf`` (N-Triples): time,
+  triples/s, peak memory.
+
+Loads, analytics and exports run in child processes that report their own
+peak memory. Results: ``benchmarks/results/<stamp>/report.{json,md,png}``.
+
+    python -m benchmarks.run --sizes 10000,100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import RESULTS, bench_server, dataset, machine, peak_rss_mb, run_child
+
+EGO_QUERIES = ("coauthors", "author-profile", "collaboration-path", "paper", "citations-of")
+GLOBAL_QUERIES = ("top-authors", "workshop-linkage", "most-cited", "top-artifacts", "top-hub-accounts")
+
+
+# -- children (one measurement each, in a fresh process) ----------------------------------
+
+def child_load(paths: str, bulk: str = "0", id_scheme: str = "auto", batch: str = "20000") -> None:
+    from citegraph.api import CiteGraph
+
+    with CiteGraph.connect() as cg:
+        s = cg.load(paths.split(","), progress=False, bulk=bulk == "1", id_scheme=id_scheme, batch_size=int(batch))
+    print(json.dumps({"seconds": s.seconds, "read": s.read, "loaded": s.loaded, "unchanged": s.unchanged,
+                      "rejected": s.rejected, "counts": s.counts, "peak_rss_mb": peak_rss_mb()}))
+
+
+def child_analyze() -> None:
+    from citegraph.api import CiteGraph
+
+    with CiteGraph.connect() as cg:
+        started = time.perf_counter()
+        analysis = cg.analyze_coauthorship(write=True)
+        seconds = time.perf_counter() - started
+    summary = analysis.summary(3)
+    print(json.dumps({"seconds": seconds, "authors": summary["authors"], "backend": summary["backend"],
+                      "components": summary["components"], "communities": summary["communities"],
+                      "peak_rss_mb": peak_rss_mb()}))
+
+
+def child_export(out: str) -> None:
+    from citegraph.api import CiteGraph
+
+    with CiteGraph.connect() as cg:
+        stats = cg.export_rdf(out, "ntriples")
+    print(json.dumps({"seconds": stats.seconds, "triples": stats.triples, "peak_rss_mb": peak_rss_mb()}))
+
+
+def child_naive(path: str, rows: str) -> None:
+    """What a typical script does: one MERGE statement per row through the driver, auto-commit."""
+    import neo4j
+
+    from citegraph.connection import open_driver, resolve
+
+    driver = open_driver(resolve())
+    query = """
+    MERGE (p:Paper {id: $id}) SET p.title = $title, p.abstract = $abstract, p.type = $type, p.arxiv_id = $arxiv
+    WITH p
+    FOREACH (i IN range(0, size($authors) - 1) |
+      MERGE (a:Author {key: toLower($authors[i])}) ON CREATE SET a.name = $authors[i]
+      MERGE (a)-[r:AUTHORED]->(p) SET r.position = i + 1)
+    MERGE (v:Venue {id: $venue}) MERGE (p)-[:PRESENTED_AT]->(v)
+    """
+    n, authorships = 0, 0
+    started = time.perf_counter()
+    with driver.session() as session, open(path, encoding="utf-8") as f:
+        for line in f:
+            if n >= int(rows):
+                break
+            r = json.loads(line)
+            session.run(query, id=r["proceedings"].rsplit("=", 1)[-1], title=r["title"], abstract=r["abstract"],
+                        type=r["type"], arxiv=r["arxiv_id"] or None, authors=r["authors"], venue=r["id"]).consume()
+            n += 1
+            authorships += len(r["authors"])
+    seconds = time.perf_counter() - started
+    driver.close()
+    print(json.dumps({"seconds": seconds, "rows": n, "authorships": authorships, "peak_rss_mb": peak_rss_mb()}))
+
+
+CHILDREN = {"load": child_load, "analyze": child_analyze, "export": child_export, "naive": child_naive}
+
+
+# -- the suite ---------------------------------------------------------------------------
+
+def wipe(server) -> None:
+    """An empty database, fast at any size: stop, delete the store, start."""
+    status = server.status()
+    server.stop()
+    for part in ("databases/neo4j", "transactions/neo4j"):
+        shutil.rmtree(server.home / "data" / part, ignore_errors=True)
+    server.start(bolt_port=status.bolt_port, http_port=status.http_port, timeout=900)
+
+
+def changed_copy(data: Path, share: float = 0.01, seed: int = 5) -> Path:
+    """The papers file with ``share`` of its rows changed (same file name, so the same source)."""
+    out = data / "changed"
+    out.mkdir(exist_ok=True)
+    rnd = random.Random(seed)
+    with open(data / "papers.jsonl", encoding="utf-8") as f, open(out / "papers.jsonl", "w", encoding="utf-8") as g:
+        for line in f:
+            if rnd.random() < share:
+                row = json.loads(line)
+                row["title"] += " (revised)"
+                if len(row["authors"]) > 1 and rnd.random() < 0.5:
+                    row["authors"] = row["authors"][:-1]
+                line = json.dumps(row, ensure_ascii=False) + "\n"
+            g.write(line)
+    return out / "papers.jsonl"
+
+
+def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
+    rnd = random.Random(seed)
+    authors, papers = [], []
+    with open(data / "papers.jsonl", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i % 7 == 0:
+                r = json.loads(line)
+                authors.append(r["authors"][0])
+                papers.append(r["proceedings"].rsplit("=", 1)[-1])
+    params = {
+        "coauthors": lambda: {"name": rnd.choice(authors)},
+        "author-profile": lambda: {"name": rnd.choice(authors)},
+        "collaboration-path": lambda: {"from": rnd.choice(authors), "to": rnd.choice(authors)},
+        "paper": lambda: {"id": rnd.choice(papers)},
+        "citations-of": lambda: {"id": rnd.choice(papers)},
+    }
+    out = {}
+    for name in (*EGO_QUERIES, *GLOBAL_QUERIES):
+        runs = samples if name in EGO_QUERIES else 7
+        times = []
+        for i in range(runs + 2):
+            p = params[name]() if name in params else {}
+            started = time.perf_counter()
+            cg.run_query(name, **p)
+            if i >= 2:  # the first runs warm the caches
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[name] = {"p50_ms": round(statistics.median(times), 2),
+                     "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2), "runs": runs}
+    return out
+
+
+def run_size(papers: int, server, status, env: dict, naive_rows: int) -> dict:
+    from citegraph.api import CiteGraph
+
+    data = dataset(papers)
+    meta = json.loads((data / "meta.json").read_text())
+    row: dict = {"papers": papers, "authorships": meta["authorships"], "citations": meta["citations"]}
+    log = lambda step: print(f"[{time.strftime('%H:%M:%S')}] {papers:,} papers: {step}", file=sys.stderr, flush=True)
+
+    log("bulk import")
+    wipe(server)
+    bulk = run_child(["-m", "benchmarks.run", "--child", "load", f"{data / 'papers.jsonl'},{data / 'citations.tsv'}",
+                      "1", "raw"], env)
+    row["bulk"] = {"seconds": round(bulk["seconds"], 2), "import_seconds": bulk["counts"]["import_seconds"],
+                   "peak_rss_mb": bulk["peak_rss_mb"]}
+
+    log("first load (Cypher)")
+    wipe(server)
+    first = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "papers.jsonl")], env)
+    row["first_load"] = {"seconds": round(first["seconds"], 2), "peak_rss_mb": first["peak_rss_mb"]}
+    log("reload, unchanged")
+    again = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "papers.jsonl")], env)
+    row["reload"] = {"seconds": round(again["seconds"], 2), "unchanged": again["unchanged"]}
+    log("incremental, 1 % changed")
+    changed = changed_copy(data)
+    inc = run_child(["-m", "benchmarks.run", "--child", "load", str(changed)], env)
+    row["incremental"] = {"seconds": round(inc["seconds"], 2), "rewritten": inc["loaded"] - inc["unchanged"]}
+    log("citations")
+    cites = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "citations.tsv"), "0", "raw"], env)
+    row["citations_load"] = {"seconds": round(cites["seconds"], 2), "peak_rss_mb": cites["peak_rss_mb"]}
+
+    log("queries")
+    with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
+        row["queries"] = latencies(cg, data)
+    log("analytics")
+    row["analyze"] = run_child(["-m", "benchmarks.run", "--child", "analyze"], env)
+    log("RDF export")
+    row["export"] = run_child(["-m", "benchmarks.run", "--child", "export", str(data / "export.nt")], env)
+    (data / "export.nt").unlink(missing_ok=True)
+
+    log("naive loader baseline")
+    wipe(server)
+    row["naive"] = run_child(["-m", "benchmarks.run", "--child", "naive", str(data / "papers.jsonl"),
+                              str(min(naive_rows, papers))], env)
+    return row
+
+
+def derived(r: dict) -> dict:
+    """Rates and ratios of one size's measurements."""
+    a = r["authorships"]
+    first = r["first_load"]["seconds"]
+    naive_rate = r["naive"]["authorships"] / r["naive"]["seconds"]
+    admin_rate = a / r["bulk"]["import_seconds"]
+    return {
+        "first_load_authorships_per_s": round(a / first),
+        "first_load_rows_per_s": round(r["papers"] / first),
+        "bulk_authorships_per_s": round(a / r["bulk"]["seconds"]),
+        "admin_import_authorships_per_s": round(admin_rate),
+        "naive_authorships_per_s": round(naive_rate),
+        "first_vs_naive": round(a / first / naive_rate, 1),
+        "first_vs_admin": round(a / first / admin_rate, 3),
+        "bulk_vs_admin": round(a / r["bulk"]["seconds"] / admin_rate, 3),
+        "reload_speedup": round(first / r["reload"]["seconds"], 1),
+        "incremental_share_of_first": round(r["incremental"]["seconds"] / first, 3),
+        "citations_per_s": round(r["citations"] / r["citations_load"]["seconds"]),
+        "export_triples_per_s": round(r["export"]["triples"] / r["export"]["seconds"]),
+    }
+
+
+def markdown(report: dict) -> str:
+    rows = report["rows"]
+    m = report["machine"]
+    lines = [f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, Python {m['python']}, {m['date']}; "
+             f"Neo4j 5.26 Community, heap and page cache 6 GiB each.", "",
+             "| | " + " | ".join(f"{r['papers']:,} papers" for r in rows) + " |",
+             "| --- | " + " | ".join("---:" for _ in rows) + " |"]
+
+    def line(label, fn):
+        lines.append(f"| {label} | " + " | ".join(fn(r) for r in rows) + " |")
+
+    d = {r["papers"]: derived(r) for r in rows}
+    line("authorships / citations", lambda r: f"{r['authorships']:,} / {r['citations']:,}")
+    line("first load (Cypher), s", lambda r: f"{r['first_load']['seconds']:,}")
+    line("  authorships/s", lambda r: f"{d[r['papers']]['first_load_authorships_per_s']:,}")
+    line("  × naive loader (1 MERGE/row)", lambda r: f"{d[r['papers']]['first_vs_naive']}×")
+    line("  × neo4j-admin import", lambda r: f"{d[r['papers']]['first_vs_admin']}×")
+    line("--bulk (CSV + admin import + restart), s", lambda r: f"{r['bulk']['seconds']:,}")
+    line("  admin import alone, s", lambda r: f"{r['bulk']['import_seconds']:,}")
+    line("  --bulk authorships/s (× admin import)", lambda r: f"{d[r['papers']]['bulk_authorships_per_s']:,} "
+                                                              f"({d[r['papers']]['bulk_vs_admin']}×)")
+    line("reload unchanged, s (× faster than first)", lambda r: f"{r['reload']['seconds']} "
+                                                                f"({d[r['papers']]['reload_speedup']}×)")
+    line("1 % incremental, s (share of first)", lambda r: f"{r['incremental']['seconds']} "
+                                                          f"({d[r['papers']]['incremental_share_of_first']})")
+    line("citation edges, s (edges/s)", lambda r: f"{r['citations_load']['seconds']:,} "
+                                                  f"({d[r['papers']]['citations_per_s']:,})")
+    for q in (*EGO_QUERIES, *GLOBAL_QUERIES):
+        line(f"`{q}` p50 / p95, ms", lambda r, q=q: f"{r['queries'][q]['p50_ms']} / {r['queries'][q]['p95_ms']}")
+    line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")
+    line("export-rdf N-Triples, triples/s", lambda r: f"{d[r['papers']]['export_triples_per_s']:,} "
+                                                      f"({r['export']['triples']:,} triples)")
+    line("peak memory MB: load / analyze / export", lambda r: f"{r['first_load']['peak_rss_mb']} / "
+                                                              f"{r['analyze']['peak_rss_mb']} / {r['export']['peak_rss_mb']}")
+    return "\n".join(lines) + "\n"
+
+
+def plot(report: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = sorted(report["rows"], key=lambda r: r["papers"])
+    xs = [r["papers"] for r in rows]
+    series = {
+        "first load (Cypher)": [r["first_load"]["seconds"] for r in rows],
+        "--bulk (admin import)": [r["bulk"]["seconds"] for r in rows],
+        "reload unchanged": [r["reload"]["seconds"] for r in rows],
+        "1 % incremental": [r["incremental"]["seconds"] for r in rows],
+        "citation edges": [r["citations_load"]["seconds"] for r in rows],
+        "analyze coauthorship": [r["analyze"]["seconds"] for r in rows],
+        "export-rdf": [r["export"]["seconds"] for r in rows],
+    }
+    fig, ax = plt.subplots(figsize=(9, 6), dpi=110)
+    for label, ys in series.items():
+        ax.plot(xs, ys, marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("papers")
+    ax.set_ylabel("seconds")
+    ax.set_title("citegraph: cost against size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of papers")
+    parser.add_argument("--naive-rows", type=int, default=3000, help="rows the naive baseline loads (a rate)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        CHILDREN[args.child[0]](*args.child[1:])
+        return
+    server, status = bench_server()
+    # children find the benchmarks' managed server by its home (bulk loads need to restart it)
+    env = {"NEO4J_URI": "", "NEO4J_PASSWORD": "", "CITEGRAPH_NEO4J_HOME": str(server.home)}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = RESULTS / stamp
+    out.mkdir(parents=True, exist_ok=True)
+    report = {"benchmark": "citegraph suite", "machine": machine(), "rows": []}
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        status = server.status()
+        report["rows"].append(run_size(size, server, status, env, args.naive_rows))
+        report["derived"] = {r["papers"]: derived(r) for r in report["rows"]}
+        (out / "report.json").write_text(json.dumps(report, indent=2))
+        (out / "report.md").write_text(markdown(report))
+    plot(report, out / "report.png")
+    print(markdown(report))
+    print(f"(results in {out})")
+
+
+if __name__ == "__main__":
+    main()
