@@ -165,7 +165,8 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
     return out
 
 
-def run_size(papers: int, server, status, env: dict, naive_rows: int) -> dict:
+def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambda row: None) -> dict:
+    """Every step of one size; `save(row)` after each, so a long run that stops keeps what it measured."""
     from citegraph.api import CiteGraph
 
     data = dataset(papers)
@@ -180,57 +181,74 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int) -> dict:
     row["bulk"] = {"seconds": round(bulk["seconds"], 2), "import_seconds": bulk["counts"]["import_seconds"],
                    "peak_rss_mb": bulk["peak_rss_mb"]}
 
+    save(row)
     log("first load (Cypher)")
     wipe(server)
     first = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "papers.jsonl")], env)
     row["first_load"] = {"seconds": round(first["seconds"], 2), "peak_rss_mb": first["peak_rss_mb"]}
+    save(row)
     log("reload, unchanged")
     again = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "papers.jsonl")], env)
     row["reload"] = {"seconds": round(again["seconds"], 2), "unchanged": again["unchanged"]}
+    save(row)
     log("incremental, 1 % changed")
     changed = changed_copy(data)
     inc = run_child(["-m", "benchmarks.run", "--child", "load", str(changed)], env)
     row["incremental"] = {"seconds": round(inc["seconds"], 2), "rewritten": inc["loaded"] - inc["unchanged"]}
+    save(row)
     log("citations")
     cites = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "citations.tsv"), "0", "raw"], env)
     row["citations_load"] = {"seconds": round(cites["seconds"], 2), "peak_rss_mb": cites["peak_rss_mb"]}
 
+    save(row)
     log("queries")
     with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
         row["queries"] = latencies(cg, data)
+    save(row)
     log("analytics")
     row["analyze"] = run_child(["-m", "benchmarks.run", "--child", "analyze"], env)
+    save(row)
     log("RDF export")
     row["export"] = run_child(["-m", "benchmarks.run", "--child", "export", str(data / "export.nt")], env)
     (data / "export.nt").unlink(missing_ok=True)
 
+    save(row)
     log("naive loader baseline")
     wipe(server)
     row["naive"] = run_child(["-m", "benchmarks.run", "--child", "naive", str(data / "papers.jsonl"),
                               str(min(naive_rows, papers))], env)
+    save(row)
     return row
 
 
 def derived(r: dict) -> dict:
-    """Rates and ratios of one size's measurements."""
+    """Rates and ratios of one size's measurements. Ratios against neo4j-admin import compare
+    the same graph (papers and citations): the Cypher loads' seconds, or --bulk's, with the
+    import's alone."""
     a = r["authorships"]
-    first = r["first_load"]["seconds"]
-    naive_rate = r["naive"]["authorships"] / r["naive"]["seconds"]
-    admin_rate = a / r["bulk"]["import_seconds"]
-    return {
-        "first_load_authorships_per_s": round(a / first),
-        "first_load_rows_per_s": round(r["papers"] / first),
-        "bulk_authorships_per_s": round(a / r["bulk"]["seconds"]),
-        "admin_import_authorships_per_s": round(admin_rate),
-        "naive_authorships_per_s": round(naive_rate),
-        "first_vs_naive": round(a / first / naive_rate, 1),
-        "first_vs_admin": round(a / first / admin_rate, 3),
-        "bulk_vs_admin": round(a / r["bulk"]["seconds"] / admin_rate, 3),
-        "reload_speedup": round(first / r["reload"]["seconds"], 1),
-        "incremental_share_of_first": round(r["incremental"]["seconds"] / first, 3),
-        "citations_per_s": round(r["citations"] / r["citations_load"]["seconds"]),
-        "export_triples_per_s": round(r["export"]["triples"] / r["export"]["seconds"]),
+    sec = lambda step, key="seconds": r[step][key]
+    first = lambda: sec("first_load")
+    naive_rate = lambda: r["naive"]["authorships"] / sec("naive")
+    formulas = {
+        "first_load_authorships_per_s": lambda: round(a / first()),
+        "first_load_rows_per_s": lambda: round(r["papers"] / first()),
+        "naive_authorships_per_s": lambda: round(naive_rate()),
+        "first_vs_naive": lambda: round(a / first() / naive_rate(), 1),
+        "admin_import_authorships_per_s": lambda: round(a / sec("bulk", "import_seconds")),
+        "cypher_vs_admin": lambda: round(sec("bulk", "import_seconds") / (first() + sec("citations_load")), 3),
+        "bulk_vs_admin": lambda: round(sec("bulk", "import_seconds") / sec("bulk"), 3),
+        "reload_speedup": lambda: round(first() / sec("reload"), 1),
+        "incremental_share_of_first": lambda: round(sec("incremental") / first(), 3),
+        "citations_per_s": lambda: round(r["citations"] / sec("citations_load")),
+        "export_triples_per_s": lambda: round(r["export"]["triples"] / sec("export")),
     }
+    out = {}
+    for name, formula in formulas.items():
+        try:
+            out[name] = formula()
+        except KeyError:
+            pass  # a step of an unfinished run
+    return out
 
 
 def markdown(report: dict) -> str:
@@ -241,25 +259,30 @@ def markdown(report: dict) -> str:
              "| | " + " | ".join(f"{r['papers']:,} papers" for r in rows) + " |",
              "| --- | " + " | ".join("---:" for _ in rows) + " |"]
 
+    def cell(fn, r):
+        try:
+            return fn(r)
+        except KeyError:
+            return "not measured"
+
     def line(label, fn):
-        lines.append(f"| {label} | " + " | ".join(fn(r) for r in rows) + " |")
+        lines.append(f"| {label} | " + " | ".join(cell(fn, r) for r in rows) + " |")
 
     d = {r["papers"]: derived(r) for r in rows}
     line("authorships / citations", lambda r: f"{r['authorships']:,} / {r['citations']:,}")
-    line("first load (Cypher), s", lambda r: f"{r['first_load']['seconds']:,}")
+    line("first load of the papers (Cypher), s", lambda r: f"{r['first_load']['seconds']:,}")
     line("  authorships/s", lambda r: f"{d[r['papers']]['first_load_authorships_per_s']:,}")
-    line("  × naive loader (1 MERGE/row)", lambda r: f"{d[r['papers']]['first_vs_naive']}×")
-    line("  × neo4j-admin import", lambda r: f"{d[r['papers']]['first_vs_admin']}×")
-    line("--bulk (CSV + admin import + restart), s", lambda r: f"{r['bulk']['seconds']:,}")
-    line("  admin import alone, s", lambda r: f"{r['bulk']['import_seconds']:,}")
-    line("  --bulk authorships/s (× admin import)", lambda r: f"{d[r['papers']]['bulk_authorships_per_s']:,} "
-                                                              f"({d[r['papers']]['bulk_vs_admin']}×)")
+    line("  × naive loader (1 MERGE per row)", lambda r: f"{d[r['papers']]['first_vs_naive']}×")
+    line("citation edges (Cypher), s (edges/s)", lambda r: f"{r['citations_load']['seconds']:,} "
+                                                           f"({d[r['papers']]['citations_per_s']:,})")
+    line("papers + citations: neo4j-admin import alone, s", lambda r: f"{r['bulk']['import_seconds']:,}")
+    line("  Cypher loads, × admin import throughput", lambda r: f"{d[r['papers']]['cypher_vs_admin']}×")
+    line("  `load --bulk` (CSV, import, restart, schema), s", lambda r: f"{r['bulk']['seconds']:,} "
+                                                                      f"({d[r['papers']]['bulk_vs_admin']}×)")
     line("reload unchanged, s (× faster than first)", lambda r: f"{r['reload']['seconds']} "
                                                                 f"({d[r['papers']]['reload_speedup']}×)")
     line("1 % incremental, s (share of first)", lambda r: f"{r['incremental']['seconds']} "
                                                           f"({d[r['papers']]['incremental_share_of_first']})")
-    line("citation edges, s (edges/s)", lambda r: f"{r['citations_load']['seconds']:,} "
-                                                  f"({d[r['papers']]['citations_per_s']:,})")
     for q in (*EGO_QUERIES, *GLOBAL_QUERIES):
         line(f"`{q}` p50 / p95, ms", lambda r, q=q: f"{r['queries'][q]['p50_ms']} / {r['queries'][q]['p95_ms']}")
     line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")
@@ -276,19 +299,15 @@ def plot(report: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     rows = sorted(report["rows"], key=lambda r: r["papers"])
-    xs = [r["papers"] for r in rows]
-    series = {
-        "first load (Cypher)": [r["first_load"]["seconds"] for r in rows],
-        "--bulk (admin import)": [r["bulk"]["seconds"] for r in rows],
-        "reload unchanged": [r["reload"]["seconds"] for r in rows],
-        "1 % incremental": [r["incremental"]["seconds"] for r in rows],
-        "citation edges": [r["citations_load"]["seconds"] for r in rows],
-        "analyze coauthorship": [r["analyze"]["seconds"] for r in rows],
-        "export-rdf": [r["export"]["seconds"] for r in rows],
+    steps = {
+        "first load (Cypher)": "first_load", "--bulk (admin import)": "bulk", "reload unchanged": "reload",
+        "1 % incremental": "incremental", "citation edges": "citations_load",
+        "analyze coauthorship": "analyze", "export-rdf": "export",
     }
     fig, ax = plt.subplots(figsize=(9, 6), dpi=110)
-    for label, ys in series.items():
-        ax.plot(xs, ys, marker="o", label=label)
+    for label, step in steps.items():
+        points = [(r["papers"], r[step]["seconds"]) for r in rows if step in r]  # unfinished runs lack steps
+        ax.plot([x for x, _ in points], [y for _, y in points], marker="o", label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("papers")
@@ -305,10 +324,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of papers")
     parser.add_argument("--naive-rows", type=int, default=3000, help="rows the naive baseline loads (a rate)")
+    parser.add_argument("--report", type=Path, help="re-render the tables and plot of a results folder")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         CHILDREN[args.child[0]](*args.child[1:])
+        return
+    if args.report:
+        report = json.loads((args.report / "report.json").read_text())
+        report["derived"] = {r["papers"]: derived(r) for r in report["rows"]}
+        (args.report / "report.json").write_text(json.dumps(report, indent=2))
+        (args.report / "report.md").write_text(markdown(report))
+        plot(report, args.report / "report.png")
+        print(markdown(report))
         return
     server, status = bench_server()
     # children find the benchmarks' managed server by its home (bulk loads need to restart it)
@@ -317,12 +345,17 @@ def main() -> None:
     out = RESULTS / stamp
     out.mkdir(parents=True, exist_ok=True)
     report = {"benchmark": "citegraph suite", "machine": machine(), "rows": []}
-    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        status = server.status()
-        report["rows"].append(run_size(size, server, status, env, args.naive_rows))
+
+    def save(row: dict) -> None:
+        rows = [r for r in report["rows"] if r is not row]
+        report["rows"] = [*rows, row]
         report["derived"] = {r["papers"]: derived(r) for r in report["rows"]}
         (out / "report.json").write_text(json.dumps(report, indent=2))
         (out / "report.md").write_text(markdown(report))
+
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        status = server.status()
+        run_size(size, server, status, env, args.naive_rows, save)
     plot(report, out / "report.png")
     print(markdown(report))
     print(f"(results in {out})")

@@ -21,7 +21,6 @@ from pathlib import Path
 import neo4j
 
 from citegraph.connection import open_driver, resolve
-from graph.model import NODES, REL_TYPES
 from graph.schema import ensure_schema
 from graph.writer import GraphWriter
 
@@ -270,11 +269,3 @@ def run_query(query: str, /, *, queries_dirs=(), **params) -> list[dict]:
     """
     with CiteGraph.connect() as cg:
         return cg.run_query(query, queries_dirs=queries_dirs, **params)
-
-
-def model_labels() -> list[str]:
-    return sorted(NODES)
-
-
-def model_rel_types() -> list[str]:
-    return [r.type for r in REL_TYPES]

@@ -67,10 +67,17 @@ class BulkWriter:
         return keep
 
     def paper_id(self, ref) -> str:
+        return self._resolve(ref)[0]
+
+    def _resolve(self, ref) -> tuple[str, bool]:
+        """The paper's id, and whether the reference taught anything new (an identifier)."""
         if not isinstance(ref, PaperRef):
-            return self._find(ref)
+            return self._find(ref), ref not in self.paper_sources
         pairs = ref.pairs()
         found = [self._find(self.paper_ids[p]) for p in pairs if p in self.paper_ids]
+        new = len(found) < len(pairs)
+        if len(found) == len(pairs) and len(set(found)) == 1:
+            return found[0], False  # the common case: a paper named again by what we know
         root = self._find(ref.minted_id()) if not found else found[0]
         for other in [*found[1:], ref.minted_id()]:
             root = self._union(root, other)
@@ -78,7 +85,7 @@ class BulkWriter:
             self.paper_ids.setdefault(pair, root)
         if ref.title:  # a later entry with nothing but a title finds the paper by it, as in the graph
             self.paper_ids.setdefault(("title", ref.title), root)
-        return root
+        return root, True
 
     # -- records --------------------------------------------------------------------
     def add(self, records) -> None:
@@ -87,8 +94,11 @@ class BulkWriter:
             if isinstance(rec, ReplaceEdges):
                 continue  # nothing to withdraw in a new database
             if isinstance(rec, Node) and rec.label == "Paper":
-                key = self.paper_id(rec.key)
+                key, new = self._resolve(rec.key)
+                seen = key in self.paper_sources
                 self.paper_sources[key].update(rec.sources or [self.source])
+                if seen and not new and not rec.props and not rec.row_hash:
+                    continue  # a stub of a paper named before, by the same identifiers: only its source is news
                 props = {**(rec.key.id_props() if isinstance(rec.key, PaperRef) else {}), **rec.props}
                 if rec.row_hash:
                     props["row_hashes"] = [f"{rec.row_hash}:{self.source}"]

@@ -96,11 +96,6 @@ def parse_bibtex(text: str) -> BibParse:
     return result
 
 
-def strip_braces(value: str) -> str:
-    """``{LLM}s`` -> ``LLMs`` without touching backslashes (for values that hold no LaTeX commands)."""
-    return value.replace("{", "").replace("}", "")
-
-
 # -- the BibTeX library loader ----------------------------------------------------------------
 
 MONTHS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
