@@ -51,15 +51,23 @@ def child_load(paths: str, bulk: str = "0", id_scheme: str = "auto", batch: str 
 
 
 def child_analyze() -> None:
+    """`analyze coauthorship --write`, with the time of each phase (the profile of a missed target)."""
+    from citegraph.analysis import coauthorship
     from citegraph.api import CiteGraph
 
     with CiteGraph.connect() as cg:
         started = time.perf_counter()
-        analysis = cg.analyze_coauthorship(write=True)
+        graph = coauthorship.project(cg.driver, cg.database)
+        projected = time.perf_counter()
+        analysis = coauthorship.analyze(graph)
+        analysed = time.perf_counter()
+        coauthorship.write_back(cg.driver, analysis, cg.database)
         seconds = time.perf_counter() - started
     summary = analysis.summary(3)
     print(json.dumps({"seconds": seconds, "authors": summary["authors"], "backend": summary["backend"],
                       "components": summary["components"], "communities": summary["communities"],
+                      "phases": {"project": round(projected - started, 1), "measures": round(analysed - projected, 1),
+                                 "write_back": round(started + seconds - analysed, 1)},
                       "peak_rss_mb": peak_rss_mb()}))
 
 
