@@ -85,3 +85,14 @@ def test_folder_loads_every_file_in_it(graph, reference, tmp_path):
     summary = graph.load([folder])
     assert summary.loaded == len(ROWS) and len(summary.files) == 2
     assert snapshot(graph) == reference
+
+
+def test_datasets_library_folder_gives_the_same_graph(graph, reference, tmp_path):
+    """A dataset saved with the Hugging Face `datasets` library (save_to_disk), read through it."""
+    import datasets  # installed by make test (the [test] extra)
+    folder = tmp_path / "saved"
+    datasets.Dataset.from_list([{c: r.get(c) for c in COLUMNS} for r in ROWS]).save_to_disk(str(folder))
+    summary = graph.load([folder])
+    assert summary.files[0]["format"] == "hf"
+    assert (summary.loaded, summary.rejected) == (len(ROWS), 0)
+    assert snapshot(graph) == reference
