@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ def bench_server(heap: str = "6g", pagecache: str = "6g"):
     if not status.running:
         status = server.start(bolt_port=free_port(), http_port=free_port(), heap=heap, pagecache=pagecache,
                               timeout=600)
+        atexit.register(server.stop)  # it holds 12 GiB: a server the run started ends with the run
     return server, status
 
 

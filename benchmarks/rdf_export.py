@@ -79,8 +79,9 @@ def main() -> None:
     print("| papers | triples | citegraph triples/s | citegraph peak MB | rdflib triples/s | rdflib peak MB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
+        rdflib_rate = f"{r['rdflib_triples_per_s']:,}" if "rdflib_triples_per_s" in r else "-"  # --no-rdflib
         print(f"| {r['papers']:,} | {r['triples']:,} | {r['citegraph_triples_per_s']:,} | {r['citegraph_peak_mb']} "
-              f"| {r.get('rdflib_triples_per_s', '-'):,} | {r.get('rdflib_peak_mb', '-')} |")
+              f"| {rdflib_rate} | {r.get('rdflib_peak_mb', '-')} |")
     print(f"\n(results in {path})")
 
 
