@@ -46,11 +46,11 @@ class LoadSummary:
 
 
 class CiteGraph:
-    def __init__(self, driver: neo4j.Driver, database: str | None = None, *, server_home: Path | None = None,
+    def __init__(self, driver: neo4j.Driver, database: str | None = None, *, _settings=None,
                  _owns_driver: bool = False):
         self.driver = driver
         self.database = database
-        self.server_home = server_home  # set when this is the managed server (needed by bulk loads)
+        self._settings = _settings  # how connect() found the server (bulk loads reconnect with it)
         self._owns_driver = _owns_driver
 
     @classmethod
@@ -58,9 +58,7 @@ class CiteGraph:
                 database: str | None = None, home: str | Path | None = None) -> CiteGraph:
         """Connect like the CLI does: arguments, else NEO4J_* variables, else the managed server."""
         settings = resolve(uri, user, password, database, home)
-        graph = cls(open_driver(settings), settings.database, server_home=settings.home, _owns_driver=True)
-        graph._settings = settings
-        return graph
+        return cls(open_driver(settings), settings.database, _settings=settings, _owns_driver=True)
 
     def close(self) -> None:
         if self._owns_driver:
@@ -99,10 +97,11 @@ class CiteGraph:
                 self._bulk(files, fmt, options, summary, rejects_file, show)
             else:
                 self.ensure_schema()
+                options = dataclasses.replace(options, extra={**options.extra, "unchanged": self._unchanged})
                 for path in files:
-                    writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
-                    options_here = dataclasses.replace(options, extra={**options.extra, "unchanged": self._unchanged})
-                    self._load_one(path, fmt, options_here, summary, rejects_file, show, writer)
+                    # one writer per file: its batches are committed before the next file starts
+                    with GraphWriter(self.driver, self.database, source=None, batch_size=batch_size) as writer:
+                        self._load_one(path, fmt, options, summary, rejects_file, show, writer)
                     for k, v in writer.counts.as_dict().items():
                         summary.counts[k] = summary.counts.get(k, 0) + v
         finally:
@@ -118,14 +117,15 @@ class CiteGraph:
         from citegraph.server import ManagedServer
         from graph.bulk import BulkWriter, run_import
 
-        if self.server_home is None or getattr(self, "_settings", None) is None:
+        home = self._settings.home if self._settings else None
+        if home is None:
             raise LoadError("--bulk rebuilds the database of the managed server (it stops and starts it); "
                             "it cannot work on a server given by --uri or NEO4J_URI")
         existing = self.driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=self.database).records[0]["n"]
         if existing:
             raise LoadError(f"--bulk only loads into an empty database, and this one has {existing} nodes; "
                             f"load without --bulk, or `citegraph reset --yes` first")
-        server = ManagedServer(self.server_home)
+        server = ManagedServer(home)
         with tempfile.TemporaryDirectory(prefix="bulk-", dir=server.home / "import") as workdir:
             writer = BulkWriter(Path(workdir))
             for path in files:
@@ -183,12 +183,6 @@ class CiteGraph:
                     writer.source = row.source
                 writer.add(row.records)
                 stats["loaded"] += 1
-            if isinstance(writer, GraphWriter):
-                writer.close()
-        except BaseException:
-            if isinstance(writer, GraphWriter):
-                writer._stop()
-            raise
         finally:
             bar.close()
         summary.read += stats["read"]
