@@ -245,6 +245,12 @@ class CiteGraph:
         with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
             return session.execute_read(work)
 
+    def recount(self) -> int:
+        """Recompute the relationship counts kept on nodes (``paper_count``, ``citation_count``);
+        needed only after writing relationships with your own Cypher. Returns nodes changed."""
+        from graph.counts import refresh_counts
+        return refresh_counts(self.driver, self.database)
+
     def reset(self) -> int:
         """Delete every node and relationship (the schema stays); returns the nodes deleted."""
         with self.driver.session(database=self.database) as session:

@@ -73,11 +73,12 @@ PAPER = NodeType(
         Prop("corpus_id", S, "Semantic Scholar corpus id"),
         Prop("title_key", S, "normalised title: matches entries that carry no identifier at all"),
         Prop("stub", B, "true while the paper is known only by an identifier (e.g. a cited work)"),
+        Prop("citation_count", I, "number of papers citing it (`CITES` in), kept up to date by every write"),
         Prop("row_hashes", L, "per source, a fingerprint of the row that described the paper "
                               "(a re-load skips rows whose fingerprint is there)"),
         SOURCES,
     ),
-    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "title_key", "year"),
+    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "title_key", "year", "citation_count"),
 )
 
 # Authors of the 20 largest coauthorship communities carry one of these labels after
@@ -93,6 +94,7 @@ AUTHOR = NodeType(
         Prop("name", S, "name as first seen"),
         Prop("orcid", S, "ORCID iD when a source gives one"),
         Prop("openalex_id", S, "OpenAlex author id (A...)"),
+        Prop("paper_count", I, "number of papers (`AUTHORED` out), kept up to date by every write"),
         Prop("component", I, "coauthorship component (written by `analyze coauthorship --write`)"),
         Prop("community", I, "Louvain community (written by analytics)"),
         Prop("pagerank", F, "PageRank in the coauthorship graph (written by analytics)"),
@@ -101,7 +103,7 @@ AUTHOR = NodeType(
         SOURCES,
     ),
     extra_labels=COMMUNITY_LABELS,
-    indexes=("name",),
+    indexes=("name", "paper_count"),
 )
 
 VENUE = NodeType(
@@ -176,6 +178,30 @@ REL_TYPES: tuple[RelType, ...] = (
             "ORDER BY citations DESC LIMIT 10"),
 )
 RELS = {r.type: r for r in REL_TYPES}
+
+
+@dataclass(frozen=True)
+class Count:
+    """A property that holds how many relationships of one type a node has.
+
+    Global rankings read it through a range index instead of counting over every node;
+    every write path keeps it exact (``graph.counts``).
+    """
+
+    label: str
+    prop: str
+    rel: str
+    outgoing: bool  # counts (n)-[:rel]->() when true, (n)<-[:rel]-() when false
+
+    def pattern(self, var: str) -> str:
+        return f"({var})-[:`{self.rel}`]->()" if self.outgoing else f"({var})<-[:`{self.rel}`]-()"
+
+
+COUNTS: tuple[Count, ...] = (
+    Count("Author", "paper_count", "AUTHORED", outgoing=True),
+    Count("Paper", "citation_count", "CITES", outgoing=False),
+)
+DERIVED_PROPS = {(c.label, c.prop) for c in COUNTS}  # recomputed, never read from a source
 
 
 def all_labels() -> set[str]:

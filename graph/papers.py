@@ -19,7 +19,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, slug
-from graph.model import PAPER, REL_TYPES
+from graph.counts import recount
+from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES
 
 MATCH_ORDER = ("doi", "arxiv", "openreview", "openalex", "s2", "corpus", "title")
 ID_ORDER = ("openreview", "arxiv", "doi", "openalex", "s2", "corpus", "title")
@@ -104,7 +105,8 @@ _UNION = "reduce(acc = coalesce({a}, []), s IN coalesce({b}, []) | CASE WHEN s I
 def merge_statements() -> list[str]:
     """Cypher that folds paper ``$gone`` into paper ``$keep``: properties (``keep``'s win),
     sources, and every relationship of the model; then deletes ``gone``."""
-    props = [p.name for p in PAPER.props if p.name not in ("id", "sources", "stub")]
+    props = [p.name for p in PAPER.props if p.name not in ("id", "sources", "stub") and
+             ("Paper", p.name) not in DERIVED_PROPS]
     sets = ", ".join(f"keep.`{p}` = coalesce(keep.`{p}`, gone.`{p}`)" for p in props)
     statements = [
         "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
@@ -123,6 +125,13 @@ def merge_statements() -> list[str]:
                 f"{move} ON CREATE SET n = properties(r) "
                 f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')}")
     statements.append("MATCH (gone:Paper {id: $gone}) DETACH DELETE gone")
+    # relationships that both nodes had are now one: recount keep and its neighbours
+    for count in COUNTS:
+        if count.label == "Paper":
+            statements.append(f"MATCH (keep:Paper {{id: $keep}}) {recount(count, 'keep')}")
+        neighbour = (f"(n:`{count.label}`)-[:`{count.rel}`]->(keep)" if count.outgoing
+                     else f"(keep)-[:`{count.rel}`]->(n:`{count.label}`)")
+        statements.append(f"MATCH (keep:Paper {{id: $keep}}) MATCH {neighbour} WITH DISTINCT n {recount(count, 'n')}")
     return statements
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import neo4j
 
+from graph.counts import ensure_counts
 from graph.model import NODE_TYPES
 
 
@@ -33,3 +34,4 @@ def ensure_schema(driver: neo4j.Driver, database: str | None = None) -> None:
         for statement in schema_statements():
             session.run(statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
+    ensure_counts(driver, database)  # a graph from neo4j-admin import, or from before counts existed

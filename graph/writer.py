@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import neo4j
 
+from graph.counts import counted_at, recount
 from graph.model import NODES, check_label, check_rel_type
 from graph.papers import PaperRef, PaperResolver
 from graph.records import Edge, Node, ReplaceEdges
@@ -64,8 +65,13 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
             f"MATCH (a:`{start}` {{`{_key_of(start)}`: row.start}}) "
             f"MATCH (b:`{end}` {{`{_key_of(end)}`: row.end}}) ")
     if create:
-        return head + f"CREATE (a)-[r:`{rel}`]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source])"
-    return head + f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}"
+        statement = head + f"CREATE (a)-[r:`{rel}`]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source])"
+    else:
+        statement = head + f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}"
+    for count, side in counted_at(rel, start, end):  # e.g. an author's paper_count
+        var = "a" if side == "start" else "b"
+        statement += f" WITH DISTINCT {var} {recount(count, var)}"
+    return statement
 
 
 def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) -> str:
@@ -74,10 +80,16 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     other_pattern = f"o:`{check_label(other)}`" if other else "o"
     other_key = _key_of(other) if other else "id"
     arrow = f"-[r:`{rel}`]->({other_pattern})" if outgoing else f"<-[r:`{rel}`]-({other_pattern})"
+    start, end = (anchor, other) if outgoing else (other, anchor)
+    recounts = "".join(
+        " " + recount(count, ("x" if outgoing else "o") if side == "start" else ("o" if outgoing else "x"),
+                      check_label=True)
+        for count, side in counted_at(rel, start, end))
     return (f"UNWIND $rows AS row MATCH (x:`{anchor}` {{`{_key_of(anchor)}`: row.anchor}}){arrow} "
             f"WHERE NOT o.`{other_key}` IN row.keep AND $source IN coalesce(r.sources, []) "
             f"SET r.sources = [s IN r.sources WHERE s <> $source] "
-            f"WITH r, o WHERE size(r.sources) = 0 DELETE r "
+            f"WITH x, r, o WHERE size(r.sources) = 0 DELETE r "
+            f"WITH DISTINCT x, o{recounts} "
             # a node only this source asserted, and that no longer has any such link, goes too
             f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-() DETACH DELETE o")
 

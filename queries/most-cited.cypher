@@ -2,10 +2,9 @@
 // @param limit integer = 10  how many papers
 // @columns paper_id, title, citations
 // @example citegraph query most-cited -p limit=5
-// (one CITES per citing paper, so the degree is the count: no expansion needed)
+// (citation_count is kept by every write and indexed: the ranking walks the index from the top)
 MATCH (p:Paper)
-WITH p, COUNT { (p)<-[:CITES]-() } AS citations
-WHERE citations > 0
-RETURN p.id AS paper_id, p.title AS title, citations
-ORDER BY citations DESC, paper_id ASC
+WHERE p.citation_count > 0
+RETURN p.id AS paper_id, p.title AS title, p.citation_count AS citations
+ORDER BY p.citation_count DESC, paper_id ASC
 LIMIT $limit

@@ -2,10 +2,9 @@
 // @param limit integer = 10  how many authors
 // @columns author, papers
 // @example citegraph query top-authors -p limit=5
-// (an author has one AUTHORED per paper, so the degree is the count: no expansion needed)
+// (paper_count is kept by every write and indexed: the ranking walks the index from the top)
 MATCH (a:Author)
-WITH a, COUNT { (a)-[:AUTHORED]->() } AS papers
-WHERE papers > 0
-RETURN a.name AS author, papers
-ORDER BY papers DESC, author ASC
+WHERE a.paper_count > 0
+RETURN a.name AS author, a.paper_count AS papers
+ORDER BY a.paper_count DESC, author ASC
 LIMIT $limit

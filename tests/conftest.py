@@ -52,9 +52,25 @@ def _session_graph(neo4j_server):
 
 @pytest.fixture
 def graph(_session_graph):
-    """A CiteGraph on an empty database."""
+    """A CiteGraph on an empty database.
+
+    Afterwards, whatever the test wrote, every relationship count kept on a node must equal
+    the number of its relationships (so every write path is checked for it).
+    """
     _session_graph.reset()
-    return _session_graph
+    yield _session_graph
+    wrong = stale_counts(_session_graph)
+    assert not wrong, f"stored relationship counts differ from the relationships: {wrong[:5]}"
+
+
+def stale_counts(cg: CiteGraph) -> list[dict]:
+    out = []
+    for label, prop, pattern in (("Author", "paper_count", "(n)-[:AUTHORED]->()"),
+                                 ("Paper", "citation_count", "(n)<-[:CITES]-()")):
+        out += run(cg, f"MATCH (n:{label}) WITH n, COUNT {{ {pattern} }} AS actual "
+                       f"WHERE coalesce(n.{prop}, 0) <> actual "
+                       f"RETURN labels(n)[0] AS label, n.{prop} AS stored, actual LIMIT 5")
+    return out
 
 
 @pytest.fixture

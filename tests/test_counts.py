@@ -1,0 +1,105 @@
+"""Relationship counts kept on nodes (Author.paper_count, Paper.citation_count) on the real server.
+
+The `graph` fixture also checks, after every test that writes, that each stored count equals
+the relationships counted directly; these tests add the cases where counts must go down.
+"""
+
+import json
+
+import sample_truth as truth
+from conftest import SAMPLES, read_jsonl, run
+
+HUB = read_jsonl(SAMPLES / "hub-artifacts.jsonl")
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_changed_row_withdraws_authors_and_the_ranking_follows(graph, tmp_path):
+    papers = tmp_path / "papers.jsonl"
+    write_jsonl(papers, HUB)
+    graph.load([papers])
+    # by hand from samples/hub-artifacts.jsonl ("Souza, Ana" is Ana Souza)
+    assert graph.run_query("top-authors", limit=3) == [
+        {"author": "Wei Zhang", "papers": 3}, {"author": "Ana Souza", "papers": 2},
+        {"author": "Kofi Mensah", "papers": 2}]
+    changed = [dict(HUB[0], authors=["Ana Souza", "Nadia Okafor"]), *HUB[1:]]
+    write_jsonl(papers, changed)  # same file, so the same source: its row now says something else
+    graph.load([papers])
+    assert graph.run_query("top-authors", limit=10) == [
+        {"author": "Ana Souza", "papers": 2}, {"author": "Lena Fischer", "papers": 2},
+        {"author": "Marta Kowalska", "papers": 2}, {"author": "Wei Zhang", "papers": 2},
+        {"author": "José Álvarez", "papers": 1}, {"author": "Kofi Mensah", "papers": 1},
+        {"author": "Nadia Okafor", "papers": 1}]
+
+
+def openalex_work(i, refs):
+    return {"id": f"https://openalex.org/W{i}", "title": f"Work {i}", "authorships": [],
+            "referenced_works": [f"https://openalex.org/W{r}" for r in refs]}
+
+
+def test_withdrawn_and_merged_citations_are_recounted(graph, tmp_path):
+    works = tmp_path / "works.jsonl"
+    write_jsonl(works, [openalex_work(1, [10, 11, 12]), openalex_work(2, [11, 12])])
+    graph.load([works])
+    assert [(r["paper_id"], r["citations"]) for r in graph.run_query("most-cited")] == [
+        ("openalex:W11", 2), ("openalex:W12", 2), ("openalex:W10", 1)]
+    write_jsonl(works, [openalex_work(1, [10]), openalex_work(2, [11, 12])])
+    graph.load([works])
+    assert [(r["paper_id"], r["citations"]) for r in graph.run_query("most-cited")] == [
+        ("openalex:W10", 1), ("openalex:W11", 1), ("openalex:W12", 1)]
+    # a DOI stub cited by W99, which then turns out to be W10: one paper, cited by W1 and W99
+    edges = tmp_path / "edges.csv"
+    edges.write_text("citing,cited\nW99,10.1234/same\n")
+    graph.load([edges])
+    same = tmp_path / "same.jsonl"
+    write_jsonl(same, [{"id": "https://openalex.org/W10", "doi": "10.1234/same", "title": "Ten",
+                        "authorships": [], "referenced_works": []}])
+    graph.load([same])
+    assert [(r["paper_id"], r["citations"]) for r in graph.run_query("most-cited")] == [
+        ("doi:10.1234/same", 2), ("openalex:W11", 1), ("openalex:W12", 1)]
+
+
+def test_counts_are_filled_in_for_a_graph_written_without_them(graph):
+    graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
+    run(graph, "MATCH (a:Author) REMOVE a.paper_count")
+    assert graph.run_query("top-authors", limit=2) == []
+    graph.ensure_schema()  # what every load does first
+    counts = truth.papers_per_author(truth.rows())
+    expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+    assert graph.run_query("top-authors", limit=20) == [{"author": a, "papers": n} for a, n in expected]
+
+
+def test_global_rankings_read_an_index_not_every_node(graph):
+    graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
+    for name in ("top-authors", "most-cited"):
+        cypher = (SAMPLES.parent / "queries" / f"{name}.cypher").read_text(encoding="utf-8")
+        with graph.driver.session(database=graph.database) as session:
+            plan = session.run("EXPLAIN " + cypher, limit=10).consume().plan
+        operators = set()
+
+        def walk(node):
+            operators.add(node["operatorType"].split("@")[0])
+            for child in node.get("children", []):
+                walk(child)
+
+        walk(plan)
+        assert not {"NodeByLabelScan", "AllNodesScan"} & operators, (name, operators)
+        assert any(op.startswith("NodeIndex") for op in operators), (name, operators)
+
+
+def test_stats_recount_repairs_counts_after_hand_written_cypher(graph, cli_env):
+    import subprocess
+    import sys
+
+    graph.load([SAMPLES / "hub-artifacts.jsonl"])
+    # a user adds an authorship with their own Cypher: the stored count does not know
+    run(graph, "MATCH (a:Author {key: 'lena fischer'}), (p:Paper {id: 'SmPlTd01Ab'}) CREATE (a)-[:AUTHORED]->(p)")
+    assert graph.run_query("author-papers", name="Lena Fischer") and \
+        run(graph, "MATCH (a:Author {name: 'Lena Fischer'}) RETURN a.paper_count AS n") == [{"n": 2}]
+    done = subprocess.run([sys.executable, "-m", "citegraph.cli", "stats", "--recount", "--json"], env=cli_env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "recounted: 1 node(s) changed" in done.stderr
+    assert run(graph, "MATCH (a:Author {name: 'Lena Fischer'}) RETURN a.paper_count AS n") == [{"n": 3}]
