@@ -57,7 +57,7 @@ def child_analyze() -> None:
 
     with CiteGraph.connect() as cg:
         started = time.perf_counter()
-        graph = coauthorship.project(cg.driver, cg.database)
+        graph = coauthorship.project_lists(cg.driver, cg.database)
         projected = time.perf_counter()
         analysis = coauthorship.analyze(graph)
         analysed = time.perf_counter()

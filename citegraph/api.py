@@ -209,8 +209,8 @@ class CiteGraph:
         """Project the coauthorship graph, compute every measure, optionally store them on Authors."""
         from citegraph.analysis import coauthorship
 
-        analysis = coauthorship.analyze(coauthorship.project(self.driver, self.database), seed, betweenness_k,
-                                        backend)
+        analysis = coauthorship.analyze(coauthorship.project_lists(self.driver, self.database), seed,
+                                        betweenness_k, backend)
         if write:
             coauthorship.write_back(self.driver, analysis, self.database)
         return analysis

@@ -152,3 +152,22 @@ def test_sampled_betweenness_matches_its_definition():
     mean0 = statistics.mean(r[0] for r in runs)
     assert mean0 == pytest.approx(exact[0], rel=0.2)
     assert set(ig) == set(G.nodes)
+
+
+def test_igraph_straight_from_neo4j_gives_the_components_of_the_rows(analysed):
+    """Large graphs go from Neo4j's lists into igraph without a networkx graph in between."""
+    cg, _ = analysed
+    ig = cg.analyze_coauthorship(seed=42, backend="igraph")
+    assert ig.backend == "igraph"
+    names = dict(zip(ig.projection.keys, ig.projection.names))
+    comp = {names[k]: c for k, c in ig.values["component"].items()}
+    T = truth.coauthor_graph(ROWS)
+    assert sorted(comp) == sorted(T.nodes)
+    parts = sorted((sorted(c) for c in nx.connected_components(T)), key=lambda c: (-len(c), c[0]))
+    assert comp == {name: i for i, part in enumerate(parts) for name in part}
+    # the modularity igraph reports is networkx's modularity of the same partition on the rows' graph
+    groups: dict = {}
+    for key, community in ig.values["community"].items():
+        groups.setdefault(community, set()).add(names[key])
+    expected = nx.community.modularity(T, list(groups.values()), weight="weight")
+    assert ig.summary()["modularity"] == pytest.approx(expected, abs=1e-6)

@@ -7,8 +7,6 @@ keys and whose edges carry ``weight`` = number of joint papers. They return
 Examples
 --------
 >>> import networkx as nx
-
-from graph.model import COMMUNITY_LABELS
 >>> G = nx.Graph()
 >>> G.add_edge("ada", "bob", weight=2); G.add_edge("bob", "cy", weight=1); G.add_node("dee")
 >>> components(G)
@@ -32,16 +30,37 @@ DEFAULT_SEED = 42
 
 # -- projection -------------------------------------------------------------------
 
+@dataclass
+class Projection:
+    """The coauthorship graph as plain lists: author ``keys`` and ``names`` (node i), and
+    ``edges`` ``(i, j, joint papers)`` with i < j. Compiled backends are built straight from
+    these lists; a networkx graph only when one is asked for (exports, pictures, small graphs)."""
+
+    keys: list
+    names: list
+    edges: list
+
+    def to_networkx(self) -> nx.Graph:
+        G = nx.Graph()
+        keys = self.keys
+        G.add_nodes_from((k, {"name": n}) for k, n in zip(keys, self.names))
+        G.add_weighted_edges_from((keys[a], keys[b], w) for a, b, w in self.edges)
+        return G
+
+    @classmethod
+    def from_networkx(cls, G: nx.Graph) -> Projection:
+        keys = list(G.nodes)
+        index = {k: i for i, k in enumerate(keys)}
+        return cls(keys, [G.nodes[k].get("name", k) for k in keys],
+                   [(index[a], index[b], d.get("weight", 1)) for a, b, d in G.edges(data=True)])
+
+
 def project(driver, database: str | None = None) -> nx.Graph:
     """Authors as nodes (with ``name``), coauthorship as weighted edges, as a networkx graph."""
-    keys, names, edges = project_lists(driver, database)
-    G = nx.Graph()
-    G.add_nodes_from((k, {"name": n}) for k, n in zip(keys, names))
-    G.add_weighted_edges_from((keys[a], keys[b], w) for a, b, w in edges)
-    return G
+    return project_lists(driver, database).to_networkx()
 
 
-def project_lists(driver, database: str | None = None) -> tuple[list, list, list]:
+def project_lists(driver, database: str | None = None) -> Projection:
     """Author keys, names, and (index, index, joint papers) edges, straight out of Neo4j.
 
     Author lists are streamed per paper and pairs counted here on integer ids, which
@@ -64,7 +83,7 @@ def project_lists(driver, database: str | None = None) -> tuple[list, list, list
             for a, b in itertools.combinations(ids, 2):
                 weights[a * n + b] += 1
     edges = [(pair // n, pair % n, w) for pair, w in weights.items()]
-    return keys, names, edges
+    return Projection(keys, names, edges)
 
 
 # -- measures (pure) -------------------------------------------------------------------
@@ -110,28 +129,40 @@ MEASURES = ("component", "community", "pagerank", "degree", "betweenness")
 
 @dataclass
 class Analysis:
-    graph: nx.Graph
-    values: dict = field(default_factory=dict)  # measure -> {node: value}
+    projection: Projection
+    values: dict = field(default_factory=dict)  # measure -> {author key: value}
     seed: int = DEFAULT_SEED
     backend: str = "networkx"
+    modularity: float | None = None  # computed by the backend, or from the networkx graph on demand
+    _graph: nx.Graph | None = None
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The networkx graph (built from the projection the first time it is needed)."""
+        if self._graph is None:
+            self._graph = self.projection.to_networkx()
+        return self._graph
 
     def summary(self, top: int = 10) -> dict:
-        G = self.graph
+        p = self.projection
         comp_sizes = sorted(Counter(self.values["component"].values()).values(), reverse=True)
         comm_sizes = sorted(Counter(self.values["community"].values()).values(), reverse=True)
-        name = lambda n: G.nodes[n].get("name", n)
+        names = dict(zip(p.keys, p.names))
+        name = lambda n: names.get(n) or n
         tops = {}
         for measure in ("pagerank", "degree", "betweenness"):
             ranked = sorted(self.values[measure].items(), key=lambda kv: (-kv[1], name(kv[0])))[:top]
             tops[measure] = [{"author": name(n), "value": round(v, 6)} for n, v in ranked]
-        try:
-            modularity = nx.community.modularity(
-                G, _groups(self.values["community"]), weight="weight") if G.number_of_edges() else 0.0
-        except ZeroDivisionError:
-            modularity = 0.0
+        modularity = self.modularity
+        if modularity is None:
+            try:
+                modularity = nx.community.modularity(
+                    self.graph, _groups(self.values["community"]), weight="weight") if p.edges else 0.0
+            except ZeroDivisionError:
+                modularity = 0.0
         return {
-            "authors": G.number_of_nodes(),
-            "collaborations": G.number_of_edges(),
+            "authors": len(p.keys),
+            "collaborations": len(p.edges),
             "components": len(comp_sizes),
             "component_sizes": comp_sizes,
             "largest_component": comp_sizes[0] if comp_sizes else 0,
@@ -152,29 +183,37 @@ def _groups(assignment: dict) -> list[set]:
     return list(groups.values())
 
 
-def analyze(G: nx.Graph, seed: int = DEFAULT_SEED, betweenness_k: int | None = None,
+def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: int | None = None,
             backend: str = "auto") -> Analysis:
-    """Every measure of the coauthorship graph.
+    """Every measure of the coauthorship graph (a networkx graph or a ``Projection``).
 
-    Exact betweenness up to 5,000 authors; above that, sampled from
-    ``betweenness_k`` (default 200) sources. ``backend``: ``networkx``, ``igraph``
-    (compiled; the same measures, much faster on large graphs), or ``auto``
+    Exact betweenness up to 5,000 authors; above that, sampled from ``betweenness_k``
+    sources (default 200; 100 from 500,000 authors, where each source is a traversal of
+    millions of edges). ``backend``: ``networkx``, ``igraph`` (compiled; the same measures,
+    much faster on large graphs, built straight from a projection's lists), or ``auto``
     (igraph from 50,000 authors when it is installed).
     """
-    if betweenness_k is None and G.number_of_nodes() > 5000:
-        betweenness_k = 200
+    if isinstance(G, nx.Graph):
+        projection, graph = Projection.from_networkx(G), G
+    else:
+        projection, graph = G, None
+    n = len(projection.keys)
+    if betweenness_k is None and n > 5000:
+        betweenness_k = 200 if n < 500_000 else 100
     if backend == "auto":
-        backend = "igraph" if G.number_of_nodes() >= 50_000 and _has_igraph() else "networkx"
+        backend = "igraph" if n >= 50_000 and _has_igraph() else "networkx"
     if backend == "igraph":
         from citegraph.analysis import igraph_backend
-        return Analysis(G, igraph_backend.measures(G, seed, betweenness_k), seed, backend="igraph")
-    return Analysis(G, {
+        values, modularity = igraph_backend.measures(projection, seed, betweenness_k)
+        return Analysis(projection, values, seed, backend="igraph", modularity=modularity, _graph=graph)
+    G = graph if graph is not None else projection.to_networkx()
+    return Analysis(projection, {
         "component": components(G),
         "community": communities(G, seed),
         "pagerank": pagerank(G),
         "degree": degree(G),
         "betweenness": betweenness(G, betweenness_k, seed),
-    }, seed, backend="networkx")
+    }, seed, backend="networkx", _graph=G)
 
 
 def _has_igraph() -> bool:
@@ -192,7 +231,7 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     v = analysis.values
     rows = [{"key": n, "component": v["component"][n], "community": v["community"][n],
              "pagerank": float(v["pagerank"].get(n, 0.0)), "degree": float(v["degree"].get(n, 0.0)),
-             "betweenness": float(v["betweenness"].get(n, 0.0))} for n in analysis.graph.nodes]
+             "betweenness": float(v["betweenness"].get(n, 0.0))} for n in analysis.projection.keys]
     query = ("UNWIND $rows AS row MATCH (a:Author {key: row.key}) "
              "SET a.component = row.component, a.community = row.community, a.pagerank = row.pagerank, "
              "a.degree = row.degree, a.betweenness = row.betweenness")

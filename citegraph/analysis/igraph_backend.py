@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import random
 
-import networkx as nx
 
-
-def to_igraph(G: nx.Graph):
+def to_igraph(projection):
+    """An igraph graph straight from a coauthorship ``Projection`` (no networkx graph)."""
     import igraph
 
-    nodes = list(G.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    g = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in G.edges()], directed=False)
-    g.es["weight"] = [d.get("weight", 1) for _, _, d in G.edges(data=True)]
-    return g, nodes
+    g = igraph.Graph(n=len(projection.keys), edges=[(a, b) for a, b, _ in projection.edges], directed=False)
+    g.es["weight"] = [w for _, _, w in projection.edges]
+    return g, projection.keys
 
 
 def _ranked(groups: list[list], nodes: list) -> dict:
@@ -30,16 +27,19 @@ def _ranked(groups: list[list], nodes: list) -> dict:
     return {node: i for i, part in enumerate(parts) for node in part}
 
 
-def measures(G: nx.Graph, seed: int, betweenness_k: int | None) -> dict:
-    g, nodes = to_igraph(G)
+def measures(projection, seed: int, betweenness_k: int | None) -> tuple[dict, float]:
+    """Every measure ({measure: {author key: value}}) and the communities' modularity."""
+    g, nodes = to_igraph(projection)
     n = len(nodes)
     if n == 0:
-        return {m: {} for m in ("component", "community", "pagerank", "degree", "betweenness")}
+        return {m: {} for m in ("component", "community", "pagerank", "degree", "betweenness")}, 0.0
     random.seed(seed)  # python-igraph draws from Python's random module
     import igraph
     igraph.set_random_number_generator(random)
     components = _ranked(list(g.connected_components()), nodes)
-    communities = _ranked(list(g.community_multilevel(weights="weight")), nodes)
+    clustering = g.community_multilevel(weights="weight")
+    modularity = g.modularity(clustering.membership, weights="weight") if g.ecount() else 0.0
+    communities = _ranked(list(clustering), nodes)
     pagerank = dict(zip(nodes, g.pagerank(weights="weight", directed=False)))
     scale = 1.0 / (n - 1) if n > 1 else 0.0
     degree = {node: d * scale for node, d in zip(nodes, g.degree())}
@@ -54,4 +54,4 @@ def measures(G: nx.Graph, seed: int, betweenness_k: int | None) -> dict:
         factor = 2.0 * n / (betweenness_k * (n - 1) * (n - 2))
         between = {node: b * factor for node, b in zip(nodes, raw)}
     return {"component": components, "community": communities, "pagerank": pagerank, "degree": degree,
-            "betweenness": between}
+            "betweenness": between}, modularity
