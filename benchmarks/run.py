@@ -173,8 +173,16 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
     return out
 
 
-def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambda row: None) -> dict:
-    """Every step of one size; `save(row)` after each, so a long run that stops keeps what it measured."""
+STEPS = ("bulk", "loads", "queries", "analyze", "export", "naive")
+
+
+def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambda row: None,
+             steps: tuple = STEPS) -> dict:
+    """The steps of one size; `save(row)` after each, so a long run that stops keeps what it measured.
+
+    ``loads`` is the Cypher first load, reload, incremental load and citations; without it,
+    queries, analytics and export run on the graph ``bulk`` built (the same graph).
+    """
     from citegraph.api import CiteGraph
 
     data = dataset(papers)
@@ -182,14 +190,41 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
     row: dict = {"papers": papers, "authorships": meta["authorships"], "citations": meta["citations"]}
     log = lambda step: print(f"[{time.strftime('%H:%M:%S')}] {papers:,} papers: {step}", file=sys.stderr, flush=True)
 
-    log("bulk import")
-    wipe(server)
-    bulk = run_child(["-m", "benchmarks.run", "--child", "load", f"{data / 'papers.jsonl'},{data / 'citations.tsv'}",
-                      "1", "raw"], env)
-    row["bulk"] = {"seconds": round(bulk["seconds"], 2), "import_seconds": bulk["counts"]["import_seconds"],
-                   "peak_rss_mb": bulk["peak_rss_mb"]}
+    if "bulk" in steps:
+        log("bulk import")
+        wipe(server)
+        bulk = run_child(["-m", "benchmarks.run", "--child", "load",
+                          f"{data / 'papers.jsonl'},{data / 'citations.tsv'}", "1", "raw"], env)
+        row["bulk"] = {"seconds": round(bulk["seconds"], 2), "import_seconds": bulk["counts"]["import_seconds"],
+                       "peak_rss_mb": bulk["peak_rss_mb"]}
+        save(row)
+    if "loads" in steps:
+        cypher_loads(data, server, env, row, log, save)
+    if "queries" in steps:
+        log("queries")
+        with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
+            row["queries"] = latencies(cg, data)
+        save(row)
+    if "analyze" in steps:
+        log("analytics")
+        row["analyze"] = run_child(["-m", "benchmarks.run", "--child", "analyze"], env)
+        save(row)
+    if "export" in steps:
+        log("RDF export")
+        row["export"] = run_child(["-m", "benchmarks.run", "--child", "export", str(data / "export.nt")], env)
+        (data / "export.nt").unlink(missing_ok=True)
+        save(row)
+    if "naive" in steps:
+        log("naive loader baseline")
+        wipe(server)
+        row["naive"] = run_child(["-m", "benchmarks.run", "--child", "naive", str(data / "papers.jsonl"),
+                                  str(min(naive_rows, papers))], env)
+        save(row)
+    return row
 
-    save(row)
+
+def cypher_loads(data: Path, server, env: dict, row: dict, log, save) -> None:
+    """First load into an empty database, unchanged reload, 1 % incremental, citation edges."""
     log("first load (Cypher)")
     wipe(server)
     first = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "papers.jsonl")], env)
@@ -207,26 +242,7 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
     log("citations")
     cites = run_child(["-m", "benchmarks.run", "--child", "load", str(data / "citations.tsv"), "0", "raw"], env)
     row["citations_load"] = {"seconds": round(cites["seconds"], 2), "peak_rss_mb": cites["peak_rss_mb"]}
-
     save(row)
-    log("queries")
-    with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
-        row["queries"] = latencies(cg, data)
-    save(row)
-    log("analytics")
-    row["analyze"] = run_child(["-m", "benchmarks.run", "--child", "analyze"], env)
-    save(row)
-    log("RDF export")
-    row["export"] = run_child(["-m", "benchmarks.run", "--child", "export", str(data / "export.nt")], env)
-    (data / "export.nt").unlink(missing_ok=True)
-
-    save(row)
-    log("naive loader baseline")
-    wipe(server)
-    row["naive"] = run_child(["-m", "benchmarks.run", "--child", "naive", str(data / "papers.jsonl"),
-                              str(min(naive_rows, papers))], env)
-    save(row)
-    return row
 
 
 def derived(r: dict) -> dict:
@@ -332,6 +348,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of papers")
     parser.add_argument("--naive-rows", type=int, default=3000, help="rows the naive baseline loads (a rate)")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"comma-separated steps to run (default all: {','.join(STEPS)}); e.g. "
+                             f"bulk,queries,analyze measures queries and analytics on the bulk-built graph")
     parser.add_argument("--report", type=Path, help="re-render the tables and plot of a results folder")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -346,6 +365,10 @@ def main() -> None:
         plot(report, args.report / "report.png")
         print(markdown(report))
         return
+    steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        parser.error(f"unknown step(s) {', '.join(sorted(unknown))}; the steps are {', '.join(STEPS)}")
     server, status = bench_server()
     # children find the benchmarks' managed server by its home (bulk loads need to restart it)
     env = {"NEO4J_URI": "", "NEO4J_PASSWORD": "", "CITEGRAPH_NEO4J_HOME": str(server.home)}
@@ -363,7 +386,7 @@ def main() -> None:
 
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         status = server.status()
-        run_size(size, server, status, env, args.naive_rows, save)
+        run_size(size, server, status, env, args.naive_rows, save, steps)
     plot(report, out / "report.png")
     print(markdown(report))
     print(f"(results in {out})")

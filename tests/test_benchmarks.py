@@ -80,3 +80,14 @@ def test_an_unfinished_run_still_renders_with_what_it_measured():
     table = markdown({"machine": {"cpus": 2, "memory_gib": 24, "python": "3.11", "date": "today"},
                       "rows": [partial]})
     assert "| 9.0 |" in table and "not measured" in table
+
+
+def test_unknown_steps_are_refused_naming_the_steps():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--steps", "bulk,lunch"],
+                          capture_output=True, text=True, cwd=SAMPLE.parents[1])
+    assert done.returncode == 2
+    assert "unknown step(s) lunch" in done.stderr and "bulk,loads" not in done.stderr
+    assert "the steps are bulk, loads, queries, analyze, export, naive" in done.stderr
