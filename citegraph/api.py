@@ -205,12 +205,12 @@ class CiteGraph:
 
     # -- analytics -------------------------------------------------------------
     def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None,
-                             backend: str = "auto"):
+                             backend: str = "auto", communities_method: str = "auto"):
         """Project the coauthorship graph, compute every measure, optionally store them on Authors."""
         from citegraph.analysis import coauthorship
 
         analysis = coauthorship.analyze(coauthorship.project_lists(self.driver, self.database), seed,
-                                        betweenness_k, backend)
+                                        betweenness_k, backend, communities_method)
         if write:
             coauthorship.write_back(self.driver, analysis, self.database)
         return analysis

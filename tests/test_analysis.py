@@ -171,3 +171,36 @@ def test_igraph_straight_from_neo4j_gives_the_components_of_the_rows(analysed):
         groups.setdefault(community, set()).add(names[key])
     expected = nx.community.modularity(T, list(groups.values()), weight="weight")
     assert ig.summary()["modularity"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_leiden_finds_communities_comparable_to_louvain(analysed):
+    """Leiden (the default from 500,000 authors) against networkx's Louvain on the sample."""
+    _, nx_analysis = analysed
+    assert nx_analysis.summary()["community_method"] == "louvain"
+    leiden = coauthorship.analyze(nx_analysis.graph, seed=42, backend="igraph", communities_method="leiden")
+    assert leiden.summary()["community_method"] == "leiden"
+    from sklearn_free_nmi import nmi
+    assert nmi(leiden.values["community"], nx_analysis.values["community"]) > 0.9
+    # every community lies inside one component (the rows' own components)
+    T = truth.coauthor_graph(ROWS)
+    names = {k: d["name"] for k, d in nx_analysis.graph.nodes(data=True)}
+    component_of = {name: i for i, c in enumerate(nx.connected_components(T)) for name in c}
+    groups: dict = {}
+    for key, community in leiden.values["community"].items():
+        groups.setdefault(community, set()).add(component_of[names[key]])
+    assert all(len(found) == 1 for found in groups.values())
+    expected = nx.community.modularity(T, [{names[k] for k, c in leiden.values["community"].items() if c == g}
+                                           for g in groups], weight="weight")
+    assert leiden.summary()["modularity"] == pytest.approx(expected, abs=1e-6)
+    assert abs(expected - nx_analysis.summary()["modularity"]) < 0.02
+
+
+def test_leiden_needs_igraph_and_betweenness_sources_shrink_on_huge_graphs(analysed):
+    from citegraph.errors import CitegraphError
+    _, nx_analysis = analysed
+    with pytest.raises(CitegraphError, match="igraph"):
+        coauthorship.analyze(nx_analysis.graph, backend="networkx", communities_method="leiden")
+    assert coauthorship.default_betweenness_sources(404, 1004) is None  # exact
+    assert coauthorship.default_betweenness_sources(163_000, 1_100_000) == 200
+    # 1.1M authors, 11.6M collaborations: traversals 10 times longer, so 32 rather than 200
+    assert coauthorship.default_betweenness_sources(1_106_798, 11_595_483) == 32

@@ -133,6 +133,7 @@ class Analysis:
     values: dict = field(default_factory=dict)  # measure -> {author key: value}
     seed: int = DEFAULT_SEED
     backend: str = "networkx"
+    method: str = "louvain"  # of the communities
     modularity: float | None = None  # computed by the backend, or from the networkx graph on demand
     _graph: nx.Graph | None = None
 
@@ -170,6 +171,7 @@ class Analysis:
             "communities": len(comm_sizes),
             "community_sizes": comm_sizes,
             "modularity": round(modularity, 6),
+            "community_method": self.method,
             "seed": self.seed,
             "backend": self.backend,
             "top": tops,
@@ -183,29 +185,47 @@ def _groups(assignment: dict) -> list[set]:
     return list(groups.values())
 
 
+LARGE = 500_000  # authors: from here on, the defaults favour time (Leiden, fewer betweenness sources)
+
+
+def default_betweenness_sources(authors: int, collaborations: int) -> int | None:
+    """Exact up to 5,000 authors; then 200 sources, fewer on very large graphs so that the
+    sampled traversals cost about as much as 200 on a 200,000-author graph (at least 32)."""
+    if authors <= 5000:
+        return None
+    return max(32, min(200, int(200 * 2_000_000 / max(authors + collaborations, 1))))
+
+
 def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: int | None = None,
-            backend: str = "auto") -> Analysis:
+            backend: str = "auto", communities_method: str = "auto") -> Analysis:
     """Every measure of the coauthorship graph (a networkx graph or a ``Projection``).
 
-    Exact betweenness up to 5,000 authors; above that, sampled from ``betweenness_k``
-    sources (default 200; 100 from 500,000 authors, where each source is a traversal of
-    millions of edges). ``backend``: ``networkx``, ``igraph`` (compiled; the same measures,
-    much faster on large graphs, built straight from a projection's lists), or ``auto``
-    (igraph from 50,000 authors when it is installed).
+    Betweenness is exact up to 5,000 authors, else sampled from ``betweenness_k`` sources
+    (default: ``default_betweenness_sources``). ``backend``: ``networkx``, ``igraph``
+    (compiled; the same measures, much faster on large graphs, built straight from a
+    projection's lists), or ``auto`` (igraph from 50,000 authors when it is installed).
+    ``communities_method``: ``louvain``, ``leiden`` (igraph only), or ``auto`` (Leiden from
+    500,000 authors with igraph, where Louvain alone takes minutes; Louvain otherwise).
     """
     if isinstance(G, nx.Graph):
         projection, graph = Projection.from_networkx(G), G
     else:
         projection, graph = G, None
     n = len(projection.keys)
-    if betweenness_k is None and n > 5000:
-        betweenness_k = 200 if n < 500_000 else 100
+    if betweenness_k is None:
+        betweenness_k = default_betweenness_sources(n, len(projection.edges))
     if backend == "auto":
         backend = "igraph" if n >= 50_000 and _has_igraph() else "networkx"
+    if communities_method == "auto":
+        communities_method = "leiden" if backend == "igraph" and n >= LARGE else "louvain"
+    if communities_method == "leiden" and backend != "igraph":
+        from citegraph.errors import CitegraphError
+        raise CitegraphError("Leiden communities need the igraph backend (--backend igraph)")
     if backend == "igraph":
         from citegraph.analysis import igraph_backend
-        values, modularity = igraph_backend.measures(projection, seed, betweenness_k)
-        return Analysis(projection, values, seed, backend="igraph", modularity=modularity, _graph=graph)
+        values, modularity = igraph_backend.measures(projection, seed, betweenness_k, communities_method)
+        return Analysis(projection, values, seed, backend="igraph", method=communities_method,
+                        modularity=modularity, _graph=graph)
     G = graph if graph is not None else projection.to_networkx()
     return Analysis(projection, {
         "component": components(G),
