@@ -204,3 +204,22 @@ def test_leiden_needs_igraph_and_betweenness_sources_shrink_on_huge_graphs(analy
     assert coauthorship.default_betweenness_sources(163_000, 1_100_000) == 200
     # 1.1M authors, 11.6M collaborations: traversals 10 times longer, so 32 rather than 200
     assert coauthorship.default_betweenness_sources(1_106_798, 11_595_483) == 32
+
+
+def test_parallel_write_back_in_small_batches_replaces_values_and_labels(analysed):
+    cg, analysis = analysed
+    n = len(set(analysis.values["community"].values()))
+    shifted = dict(analysis.values, community={k: (c + 1) % n for k, c in analysis.values["community"].items()},
+                   pagerank={k: i / 1000 for i, k in enumerate(analysis.projection.keys)})
+    moved = coauthorship.Analysis(analysis.projection, shifted)
+    try:
+        assert coauthorship.write_back(cg.driver, moved, cg.database, batch_size=37, workers=2) == 404
+        stored = run(cg, "MATCH (a:Author) RETURN a.key AS key, a.community AS community, a.pagerank AS pagerank, "
+                         "[l IN labels(a) WHERE l STARTS WITH 'Community'] AS labels")
+        assert len(stored) == 404
+        for row in stored:
+            assert row["community"] == shifted["community"][row["key"]]
+            assert row["pagerank"] == pytest.approx(shifted["pagerank"][row["key"]])
+            assert row["labels"] == ([f"Community{row['community']}"] if row["community"] < 20 else [])
+    finally:
+        coauthorship.write_back(cg.driver, analysis, cg.database)
