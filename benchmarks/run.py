@@ -328,10 +328,14 @@ def plot(report: dict, path: Path) -> None:
         "1 % incremental": "incremental", "citation edges": "citations_load",
         "analyze coauthorship": "analyze", "export-rdf": "export",
     }
+    # unfinished runs, and runs of some --steps, lack steps
+    lines = {label: [(r["papers"], r[step]["seconds"]) for r in rows if step in r] for label, step in steps.items()}
+    if not any(lines.values()):
+        return  # nothing timed against size (e.g. --steps queries): no plot
     fig, ax = plt.subplots(figsize=(9, 6), dpi=110)
-    for label, step in steps.items():
-        points = [(r["papers"], r[step]["seconds"]) for r in rows if step in r]  # unfinished runs lack steps
-        ax.plot([x for x, _ in points], [y for _, y in points], marker="o", label=label)
+    for label, points in lines.items():
+        if points:
+            ax.plot([x for x, _ in points], [y for _, y in points], marker="o", label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("papers")

@@ -104,6 +104,9 @@ class CiteGraph:
                         self._load_one(path, fmt, options, summary, rejects_file, show, writer)
                     for k, v in writer.counts.as_dict().items():
                         summary.counts[k] = summary.counts.get(k, 0) + v
+                if any(summary.counts.values()):  # a re-load of unchanged data skips this
+                    from graph.counts import refresh_venue_stats
+                    refresh_venue_stats(self.driver, self.database)
         finally:
             if rejects_file:
                 rejects_file.close()
@@ -246,8 +249,8 @@ class CiteGraph:
             return session.execute_read(work)
 
     def recount(self) -> int:
-        """Recompute the relationship counts kept on nodes (``paper_count``, ``citation_count``);
-        needed only after writing relationships with your own Cypher. Returns nodes changed."""
+        """Recompute the counts and statistics kept on nodes (``paper_count``, ``citation_count``,
+        venue statistics); needed only after writing with your own Cypher. Returns values changed."""
         from graph.counts import refresh_counts
         return refresh_counts(self.driver, self.database)
 

@@ -252,9 +252,9 @@ def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, bulk, a
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="print a JSON object.")
 @click.option("--recount", is_flag=True,
-              help="first recompute the counts kept on nodes (Author.paper_count, Paper.citation_count) that "
-                   "the rankings read; loads keep them exact, so this is only needed after writing "
-                   "relationships with your own Cypher.")
+              help="first recompute the counts and statistics kept on nodes (Author.paper_count, "
+                   "Paper.citation_count, the Venue statistics) that rankings read; loads keep them up to "
+                   "date, so this is only needed after writing to the graph with your own Cypher.")
 @connection_options
 @handle_errors
 def stats(as_json, recount, **conn):
@@ -266,7 +266,7 @@ def stats(as_json, recount, **conn):
     """
     with open_graph(conn) as cg:
         if recount:
-            click.echo(f"recounted: {cg.recount()} node(s) changed", err=True)
+            click.echo(f"recounted: {cg.recount()} value(s) changed", err=True)
         result = cg.stats()
     if as_json:
         emit_json(result)

@@ -6,7 +6,7 @@ so the documentation cannot drift from the model.
 
 from __future__ import annotations
 
-from graph.model import COUNTS, NODE_TYPES, REL_TYPES
+from graph.model import DERIVED_PROPS, NODE_TYPES, REL_TYPES
 
 
 def render() -> str:
@@ -93,8 +93,9 @@ def render_rdf() -> str:
             "<https://www.semanticscholar.org/paper/…>, `foaf:page` the OpenReview and Hub paper pages;",
             "authors `schema:sameAs` <https://orcid.org/…>; Hub artifacts and accounts `schema:url`",
             "<https://huggingface.co/…>; repositories `schema:codeRepository`.", "",
-            "The relationship counts kept on nodes (" + ", ".join(f"`{c.label}.{c.prop}`" for c in COUNTS) +
-            ") are not exported: they follow from the relationships and are recomputed on load.", "",
+            "The counts and statistics kept on nodes (" +
+            ", ".join(f"`{label}.{prop}`" for label, prop in sorted(DERIVED_PROPS)) +
+            ") are not exported: they follow from the rest of the graph and are recomputed on load.", "",
             "## Relationships", "",
             "| relationship | triple |", "| --- | --- |"]
     for rel, m in REL_MAPPINGS.items():

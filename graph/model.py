@@ -115,6 +115,11 @@ VENUE = NodeType(
         Prop("id", S, "venue id"),
         Prop("name", S, "full name (from the BibTeX `booktitle`)"),
         Prop("short_name", S, "short name (e.g. `UniReps`)"),
+        Prop("paper_count", I, "papers presented there (statistics refreshed by every load)"),
+        Prop("with_arxiv", I, "of those, papers with an arXiv id (refreshed by every load)"),
+        Prop("with_paper_page", I, "of those, papers with a Hugging Face paper page (refreshed by every load)"),
+        Prop("with_code", I, "of those, papers with a code repository (refreshed by every load)"),
+        Prop("with_artifacts", I, "of those, papers linked by Hub models, datasets or Spaces (refreshed by every load)"),
         SOURCES,
     ),
     extra_labels=("Workshop",),
@@ -134,7 +139,10 @@ CONFERENCE = NodeType(
 
 def _artifact(label: str, what: str) -> NodeType:
     return NodeType(label, "id", f"A Hugging Face Hub {what} linked to papers; `id` is the Hub repo id.",
-                    (Prop("id", S, "Hub repo id, e.g. `owner/name` or a canonical `name`"), SOURCES))
+                    (Prop("id", S, "Hub repo id, e.g. `owner/name` or a canonical `name`"),
+                     Prop("paper_count", I, "papers linking it (`HAS_ARTIFACT` in), kept up to date by every write"),
+                     SOURCES),
+                    indexes=("paper_count",))
 
 
 MODEL_ART = _artifact("Model", "model")
@@ -200,8 +208,12 @@ class Count:
 COUNTS: tuple[Count, ...] = (
     Count("Author", "paper_count", "AUTHORED", outgoing=True),
     Count("Paper", "citation_count", "CITES", outgoing=False),
+    *(Count(label, "paper_count", "HAS_ARTIFACT", outgoing=False) for label in ARTIFACT_LABELS),
 )
-DERIVED_PROPS = {(c.label, c.prop) for c in COUNTS}  # recomputed, never read from a source
+# Per-venue statistics (``workshop-linkage`` reads them instead of visiting every paper):
+# aggregates over a venue's papers, refreshed at the end of every load that wrote something.
+VENUE_STATS = ("paper_count", "with_arxiv", "with_paper_page", "with_code", "with_artifacts")
+DERIVED_PROPS = {(c.label, c.prop) for c in COUNTS} | {("Venue", p) for p in VENUE_STATS}  # recomputed
 
 
 def all_labels() -> set[str]:

@@ -66,10 +66,22 @@ def graph(_session_graph):
 def stale_counts(cg: CiteGraph) -> list[dict]:
     out = []
     for label, prop, pattern in (("Author", "paper_count", "(n)-[:AUTHORED]->()"),
-                                 ("Paper", "citation_count", "(n)<-[:CITES]-()")):
+                                 ("Paper", "citation_count", "(n)<-[:CITES]-()"),
+                                 *((kind, "paper_count", "(n)<-[:HAS_ARTIFACT]-()")
+                                   for kind in ("Model", "Dataset", "Space"))):
         out += run(cg, f"MATCH (n:{label}) WITH n, COUNT {{ {pattern} }} AS actual "
                        f"WHERE coalesce(n.{prop}, 0) <> actual "
                        f"RETURN labels(n)[0] AS label, n.{prop} AS stored, actual LIMIT 5")
+    # venue statistics, counted here from the papers themselves
+    out += run(cg, "MATCH (v:Venue) OPTIONAL MATCH (v)<-[:PRESENTED_AT]-(p:Paper) "
+                   "WITH v, collect(p) AS ps "
+                   "WITH v, [size(ps), size([p IN ps WHERE p.arxiv_id IS NOT NULL]), "
+                   "size([p IN ps WHERE p.hf_paper_url IS NOT NULL]), "
+                   "size([p IN ps WHERE EXISTS { (p)-[:HAS_CODE]->() }]), "
+                   "size([p IN ps WHERE EXISTS { (p)-[:HAS_ARTIFACT]->() }])] AS actual "
+                   "WITH v, actual, [v.paper_count, v.with_arxiv, v.with_paper_page, v.with_code, v.with_artifacts] "
+                   "AS stored WHERE stored <> actual OR any(x IN stored WHERE x IS NULL) "
+                   "RETURN 'Venue ' + v.id AS label, stored, actual LIMIT 5")
     return out
 
 

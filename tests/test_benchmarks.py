@@ -91,3 +91,16 @@ def test_unknown_steps_are_refused_naming_the_steps():
     assert done.returncode == 2
     assert "unknown step(s) lunch" in done.stderr and "bulk,loads" not in done.stderr
     assert "the steps are bulk, loads, queries, analyze, export, naive" in done.stderr
+
+
+def test_a_run_without_timed_steps_has_no_plot_but_a_table(tmp_path):
+    from benchmarks.run import plot
+
+    queries_only = {k: FULL[k] for k in ("papers", "authorships", "citations")}
+    queries_only["queries"] = {"top-authors": {"p50_ms": 5.0, "p95_ms": 6.0, "runs": 7}}
+    report = {"machine": {"cpus": 2, "memory_gib": 24, "python": "3.11", "date": "today"}, "rows": [queries_only]}
+    plot(report, tmp_path / "report.png")
+    assert not (tmp_path / "report.png").exists()
+    partial = {k: FULL[k] for k in ("papers", "authorships", "citations", "bulk", "first_load")}
+    plot({**report, "rows": [partial]}, tmp_path / "report.png")
+    assert (tmp_path / "report.png").stat().st_size > 10_000

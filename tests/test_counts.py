@@ -73,7 +73,8 @@ def test_counts_are_filled_in_for_a_graph_written_without_them(graph):
 
 def test_global_rankings_read_an_index_not_every_node(graph):
     graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
-    for name in ("top-authors", "most-cited"):
+    graph.load([SAMPLES / "hub-artifacts.jsonl"])
+    for name in ("top-authors", "most-cited", "top-artifacts"):
         cypher = (SAMPLES.parent / "queries" / f"{name}.cypher").read_text(encoding="utf-8")
         with graph.driver.session(database=graph.database) as session:
             plan = session.run("EXPLAIN " + cypher, limit=10).consume().plan
@@ -87,6 +88,12 @@ def test_global_rankings_read_an_index_not_every_node(graph):
         walk(plan)
         assert not {"NodeByLabelScan", "AllNodesScan"} & operators, (name, operators)
         assert any(op.startswith("NodeIndex") for op in operators), (name, operators)
+    # workshop-linkage reads the workshops' statistics: no expansion to their papers
+    cypher = (SAMPLES.parent / "queries" / "workshop-linkage.cypher").read_text(encoding="utf-8")
+    with graph.driver.session(database=graph.database) as session:
+        plan = session.run("EXPLAIN " + cypher).consume().plan
+    text = str(plan)
+    assert "Expand" not in text and "Paper" not in text, text
 
 
 def test_stats_recount_repairs_counts_after_hand_written_cypher(graph, cli_env):
@@ -101,5 +108,41 @@ def test_stats_recount_repairs_counts_after_hand_written_cypher(graph, cli_env):
     done = subprocess.run([sys.executable, "-m", "citegraph.cli", "stats", "--recount", "--json"], env=cli_env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "recounted: 1 node(s) changed" in done.stderr
+    assert "recounted: 1 value(s) changed" in done.stderr
     assert run(graph, "MATCH (a:Author {name: 'Lena Fischer'}) RETURN a.paper_count AS n") == [{"n": 3}]
+
+
+def linkage_by_hand(rows) -> dict:
+    out: dict = {}
+    for r in rows:
+        w = out.setdefault(r["id"].split("/")[-1], [0, 0, 0, 0, 0])
+        w[0] += 1
+        w[1] += bool(r["arxiv_id"])
+        w[2] += bool(r["paper_page"])
+        w[3] += any(u.strip() for u in r["GitHub"])
+        w[4] += bool(r["Models"] or r["Datasets"] or r["Spaces"])
+    return out
+
+
+def linkage(cg) -> dict:
+    return {r["workshop"]: [r["papers"], r["with_arxiv"], r["with_paper_page"], r["with_code"], r["with_artifacts"]]
+            for r in cg.run_query("workshop-linkage")}
+
+
+def test_workshop_statistics_follow_a_fact_another_source_adds(graph, tmp_path):
+    rows = read_jsonl(SAMPLES / "neurips2023-workshops.jsonl")
+    graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
+    assert linkage(graph) == linkage_by_hand(rows)
+    # a second source knows the arXiv id and the code of a paper that had neither
+    bare = next(r for r in rows if not r["arxiv_id"] and not any(u.strip() for u in r["GitHub"]))
+    update = dict(bare, arxiv_id="2399.00001", GitHub=["https://github.com/example/code"])
+    write_jsonl(tmp_path / "update.jsonl", [update])
+    graph.load([tmp_path / "update.jsonl"])
+    expected = linkage_by_hand([update if r is bare else r for r in rows])
+    assert expected != linkage_by_hand(rows)
+    assert linkage(graph) == expected
+    # statistics missing (a graph from before them) are filled in by the next load's schema step
+    run(graph, "MATCH (v:Venue) REMOVE v.paper_count, v.with_arxiv")
+    assert linkage(graph) == {}
+    graph.ensure_schema()
+    assert linkage(graph) == expected
