@@ -60,3 +60,16 @@ def workshops_of_authors(data) -> dict:
             for name in r["authors"]:
                 out.setdefault(name, set()).add(r["id"])
     return out
+
+
+def workshop_linkage(data) -> dict:
+    """workshop short name -> [papers, with arXiv id, with paper page, with code, with artifacts]."""
+    out: dict = {}
+    for r in data:
+        w = out.setdefault(r["id"].split("/")[-1], [0, 0, 0, 0, 0])
+        w[0] += 1
+        w[1] += bool(r["arxiv_id"])
+        w[2] += bool(r["paper_page"])
+        w[3] += any(u.strip() for u in r["GitHub"])
+        w[4] += bool(r["Models"] or r["Datasets"] or r["Spaces"])
+    return out

@@ -112,18 +112,6 @@ def test_stats_recount_repairs_counts_after_hand_written_cypher(graph, cli_env):
     assert run(graph, "MATCH (a:Author {name: 'Lena Fischer'}) RETURN a.paper_count AS n") == [{"n": 3}]
 
 
-def linkage_by_hand(rows) -> dict:
-    out: dict = {}
-    for r in rows:
-        w = out.setdefault(r["id"].split("/")[-1], [0, 0, 0, 0, 0])
-        w[0] += 1
-        w[1] += bool(r["arxiv_id"])
-        w[2] += bool(r["paper_page"])
-        w[3] += any(u.strip() for u in r["GitHub"])
-        w[4] += bool(r["Models"] or r["Datasets"] or r["Spaces"])
-    return out
-
-
 def linkage(cg) -> dict:
     return {r["workshop"]: [r["papers"], r["with_arxiv"], r["with_paper_page"], r["with_code"], r["with_artifacts"]]
             for r in cg.run_query("workshop-linkage")}
@@ -132,14 +120,14 @@ def linkage(cg) -> dict:
 def test_workshop_statistics_follow_a_fact_another_source_adds(graph, tmp_path):
     rows = read_jsonl(SAMPLES / "neurips2023-workshops.jsonl")
     graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
-    assert linkage(graph) == linkage_by_hand(rows)
+    assert linkage(graph) == truth.workshop_linkage(rows)
     # a second source knows the arXiv id and the code of a paper that had neither
     bare = next(r for r in rows if not r["arxiv_id"] and not any(u.strip() for u in r["GitHub"]))
     update = dict(bare, arxiv_id="2399.00001", GitHub=["https://github.com/example/code"])
     write_jsonl(tmp_path / "update.jsonl", [update])
     graph.load([tmp_path / "update.jsonl"])
-    expected = linkage_by_hand([update if r is bare else r for r in rows])
-    assert expected != linkage_by_hand(rows)
+    expected = truth.workshop_linkage([update if r is bare else r for r in rows])
+    assert expected != truth.workshop_linkage(rows)
     assert linkage(graph) == expected
     # statistics missing (a graph from before them) are filled in by the next load's schema step
     run(graph, "MATCH (v:Venue) REMOVE v.paper_count, v.with_arxiv")

@@ -140,14 +140,7 @@ def test_artifact_queries(sample_graph):
 
 def test_workshop_linkage(sample_graph):
     got = q(sample_graph, "workshop-linkage")
-    expected = {}
-    for r in ROWS:
-        w = expected.setdefault(r["id"].split("/")[-1], [0, 0, 0, 0, 0])
-        w[0] += 1
-        w[1] += bool(r["arxiv_id"])
-        w[2] += bool(r["paper_page"])
-        w[3] += any(u.strip() for u in r["GitHub"])
-        w[4] += bool(r["Models"] or r["Datasets"] or r["Spaces"])
+    expected = truth.workshop_linkage(ROWS)
     rows = sorted(([k, *v] for k, v in expected.items()), key=lambda x: (-x[1], x[0]))
     assert [[r["workshop"], r["papers"], r["with_arxiv"], r["with_paper_page"], r["with_code"], r["with_artifacts"]]
             for r in got] == rows
