@@ -362,7 +362,7 @@ def analyze():
                    "fewer (at least 32) on graphs of millions of collaborations).")
 @click.option("--communities", "communities_method", type=click.Choice(["auto", "louvain", "leiden"]), default="auto",
               show_default=True,
-              help="Louvain, or Leiden (Louvain refined; igraph only); auto: Leiden from 500,000 authors.")
+              help="Louvain, or Leiden (Louvain refined; with igraph); auto: Leiden from 500,000 authors.")
 @click.option("--top", type=int, default=10, show_default=True, help="authors listed per measure.")
 @click.option("--backend", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
               help="networkx, or compiled igraph (auto: igraph from 50,000 authors).")

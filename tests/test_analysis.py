@@ -200,6 +200,8 @@ def test_leiden_needs_igraph_and_betweenness_sources_shrink_on_huge_graphs(analy
     _, nx_analysis = analysed
     with pytest.raises(CitegraphError, match="igraph"):
         coauthorship.analyze(nx_analysis.graph, backend="networkx", communities_method="leiden")
+    # asking for Leiden alone picks igraph, however small the graph
+    assert coauthorship.analyze(nx_analysis.graph, communities_method="leiden").backend == "igraph"
     assert coauthorship.default_betweenness_sources(404, 1004) is None  # exact
     assert coauthorship.default_betweenness_sources(163_000, 1_100_000) == 200
     # 1.1M authors, 11.6M collaborations: traversals 10 times longer, so 32 rather than 200

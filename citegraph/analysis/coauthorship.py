@@ -216,7 +216,8 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
     if betweenness_k is None:
         betweenness_k = default_betweenness_sources(n, len(projection.edges))
     if backend == "auto":
-        backend = "igraph" if n >= 50_000 and _has_igraph() else "networkx"
+        wanted = n >= 50_000 or communities_method == "leiden"  # Leiden exists only in igraph
+        backend = "igraph" if wanted and _has_igraph() else "networkx"
     if communities_method == "auto":
         communities_method = "leiden" if backend == "igraph" and n >= LARGE else "louvain"
     if communities_method == "leiden" and backend != "igraph":
