@@ -1,7 +1,7 @@
 """Relationship counts kept as node properties (``graph.model.COUNTS``), and venue statistics.
 
-``top-authors`` and ``most-cited`` rank every author or paper; counting relationships
-at query time reads them all (seconds at a million papers). With the count stored and
+``top-authors``, ``most-cited`` and ``top-artifacts`` rank every author, paper or artifact;
+counting relationships at query time reads them all (seconds at a million papers). With the count stored and
 indexed, the ranking is an index walk in descending order. Every statement that adds or
 removes a counted relationship recounts its node in the same transaction (the writer's
 edges and withdrawals, paper merges); ``refresh_counts`` recounts a whole graph (after
@@ -10,7 +10,7 @@ edges and withdrawals, paper merges); ``refresh_counts`` recounts a whole graph 
 Venue statistics (``graph.model.VENUE_STATS``: papers, and how many have an arXiv id, a
 paper page, code, Hub artifacts) depend on five facts of every paper of the venue, which any
 source may change; so they are recomputed for every venue at the end of each load that
-wrote anything (one pass over ``PRESENTED_AT``: 0.5 s at 100,000 papers, 7 s at a million),
+wrote anything (one pass over ``PRESENTED_AT``: 0.5 s at 100,000 papers, 8 s at a million),
 rather than kept per statement.
 """
 

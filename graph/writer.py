@@ -68,9 +68,10 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
         statement = head + f"CREATE (a)-[r:`{rel}`]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source])"
     else:
         statement = head + f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}"
-    for count, side in counted_at(rel, start, end):  # e.g. an author's paper_count
-        var = "a" if side == "start" else "b"
-        statement += f" WITH DISTINCT {var} {recount(count, var)}"
+    counted = [(count, "a" if side == "start" else "b") for count, side in counted_at(rel, start, end)]
+    if counted:  # e.g. an author's paper_count: once per node, after this batch's relationships
+        statement += f" WITH DISTINCT {', '.join(sorted({var for _, var in counted}))}"
+        statement += "".join(f" {recount(count, var)}" for count, var in counted)
     return statement
 
 
@@ -81,10 +82,9 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     other_key = _key_of(other) if other else "id"
     arrow = f"-[r:`{rel}`]->({other_pattern})" if outgoing else f"<-[r:`{rel}`]-({other_pattern})"
     start, end = (anchor, other) if outgoing else (other, anchor)
-    recounts = "".join(
-        " " + recount(count, ("x" if outgoing else "o") if side == "start" else ("o" if outgoing else "x"),
-                      check_label=True)
-        for count, side in counted_at(rel, start, end))
+    var_of = {"start": "x", "end": "o"} if outgoing else {"start": "o", "end": "x"}
+    recounts = "".join(" " + recount(count, var_of[side], check_label=True)  # withdrawn: recount both ends
+                       for count, side in counted_at(rel, start, end))
     return (f"UNWIND $rows AS row MATCH (x:`{anchor}` {{`{_key_of(anchor)}`: row.anchor}}){arrow} "
             f"WHERE NOT o.`{other_key}` IN row.keep AND $source IN coalesce(r.sources, []) "
             f"SET r.sources = [s IN r.sources WHERE s <> $source] "

@@ -24,7 +24,8 @@ def test_a_changed_row_withdraws_authors_and_the_ranking_follows(graph, tmp_path
     assert graph.run_query("top-authors", limit=3) == [
         {"author": "Wei Zhang", "papers": 3}, {"author": "Ana Souza", "papers": 2},
         {"author": "Kofi Mensah", "papers": 2}]
-    changed = [dict(HUB[0], authors=["Ana Souza", "Nadia Okafor"]), *HUB[1:]]
+    changed = [dict(HUB[0], authors=["Ana Souza", "Nadia Okafor"], Models=["tinyai/tiny-diffusion-v1"],
+                    Datasets=["tinyai/edge-bench"]), *HUB[1:]]
     write_jsonl(papers, changed)  # same file, so the same source: its row now says something else
     graph.load([papers])
     assert graph.run_query("top-authors", limit=10) == [
@@ -32,6 +33,16 @@ def test_a_changed_row_withdraws_authors_and_the_ranking_follows(graph, tmp_path
         {"author": "Marta Kowalska", "papers": 2}, {"author": "Wei Zhang", "papers": 2},
         {"author": "José Álvarez", "papers": 1}, {"author": "Kofi Mensah", "papers": 1},
         {"author": "Nadia Okafor", "papers": 1}]
+    # the row no longer links tiny-diffusion-v2 nor cifar100: counted by hand from the rows
+    links = {}
+    for r in changed:
+        for column, kind in (("Models", "Model"), ("Datasets", "Dataset"), ("Spaces", "Space")):
+            for x in set(r[column]):
+                links[(x, kind)] = links.get((x, kind), 0) + 1
+    expected = sorted(((x, k, n) for (x, k), n in links.items()), key=lambda t: (-t[2], t[0], t[1]))
+    got = graph.run_query("top-artifacts", limit=100)
+    assert [(r["artifact"], r["kind"], r["papers"]) for r in got] == expected
+    assert ("cifar100", "Dataset", 1) in expected and not any(t[0] == "tinyai/tiny-diffusion-v2" for t in expected)
 
 
 def openalex_work(i, refs):
