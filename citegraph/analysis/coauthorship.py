@@ -56,11 +56,6 @@ class Projection:
                    [(index[a], index[b], d.get("weight", 1)) for a, b, d in G.edges(data=True)])
 
 
-def project(driver, database: str | None = None) -> nx.Graph:
-    """Authors as nodes (with ``name``), coauthorship as weighted edges, as a networkx graph."""
-    return project_lists(driver, database).to_networkx()
-
-
 def project_lists(driver, database: str | None = None) -> Projection:
     """Author keys, names, and (index, index, joint papers) edges, straight out of Neo4j.
 
