@@ -52,22 +52,15 @@ def child_load(paths: str, bulk: str = "0", id_scheme: str = "auto", batch: str 
 
 def child_analyze() -> None:
     """`analyze coauthorship --write`, with the time of each phase (the profile of a missed target)."""
-    from citegraph.analysis import coauthorship
     from citegraph.api import CiteGraph
 
     with CiteGraph.connect() as cg:
-        started = time.perf_counter()
-        graph = coauthorship.project_lists(cg.driver, cg.database)
-        projected = time.perf_counter()
-        analysis = coauthorship.analyze(graph)
-        analysed = time.perf_counter()
-        coauthorship.write_back(cg.driver, analysis, cg.database)
-        seconds = time.perf_counter() - started
+        analysis = cg.analyze_coauthorship(write=True)
     summary = analysis.summary(3)
-    print(json.dumps({"seconds": seconds, "authors": summary["authors"], "backend": summary["backend"],
-                      "components": summary["components"], "communities": summary["communities"],
-                      "phases": {"project": round(projected - started, 1), "measures": round(analysed - projected, 1),
-                                 "write_back": round(started + seconds - analysed, 1)},
+    print(json.dumps({"seconds": sum(analysis.phases.values()), "authors": summary["authors"],
+                      "backend": summary["backend"], "components": summary["components"],
+                      "communities": summary["communities"],
+                      "phases": {k: round(v, 1) for k, v in analysis.phases.items()},
                       "peak_rss_mb": peak_rss_mb()}))
 
 

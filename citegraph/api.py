@@ -209,13 +209,20 @@ class CiteGraph:
     # -- analytics -------------------------------------------------------------
     def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None,
                              backend: str = "auto", communities_method: str = "auto"):
-        """Project the coauthorship graph, compute every measure, optionally store them on Authors."""
+        """Project the coauthorship graph, compute every measure, optionally store them on Authors.
+
+        The returned analysis times its phases (``analysis.phases``, seconds)."""
         from citegraph.analysis import coauthorship
 
-        analysis = coauthorship.analyze(coauthorship.project_lists(self.driver, self.database), seed,
-                                        betweenness_k, backend, communities_method)
+        started = time.perf_counter()
+        projection = coauthorship.project_lists(self.driver, self.database)
+        projected = time.perf_counter()
+        analysis = coauthorship.analyze(projection, seed, betweenness_k, backend, communities_method)
+        analysis.phases = {"project": projected - started, "measures": time.perf_counter() - projected}
         if write:
+            written = time.perf_counter()
             coauthorship.write_back(self.driver, analysis, self.database)
+            analysis.phases["write_back"] = time.perf_counter() - written
         return analysis
 
     # -- RDF -------------------------------------------------------------------

@@ -375,7 +375,7 @@ def analyze():
 @handle_errors
 def analyze_coauthorship(write, as_json, seed, betweenness_samples, communities_method, top, backend, graphml, gexf,
                          png, ego, radius, **conn):
-    """Components, Louvain communities, PageRank, degree and betweenness of the coauthorship graph.
+    """Components, communities (Louvain, or Leiden), PageRank, degree and betweenness of the coauthorship graph.
 
     \b
     Example:

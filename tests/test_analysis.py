@@ -225,3 +225,9 @@ def test_parallel_write_back_in_small_batches_replaces_values_and_labels(analyse
             assert row["labels"] == ([f"Community{row['community']}"] if row["community"] < 20 else [])
     finally:
         coauthorship.write_back(cg.driver, analysis, cg.database)
+
+
+def test_the_analysis_times_its_phases(analysed):
+    _, analysis = analysed
+    assert set(analysis.phases) == {"project", "measures", "write_back"}
+    assert all(seconds >= 0 for seconds in analysis.phases.values())

@@ -132,6 +132,7 @@ class Analysis:
     method: str = "louvain"  # of the communities
     modularity: float | None = None  # computed by the backend, or from the networkx graph on demand
     _graph: nx.Graph | None = None
+    phases: dict = field(default_factory=dict)  # seconds per phase (project, measures, write_back)
 
     @property
     def graph(self) -> nx.Graph:
