@@ -34,13 +34,14 @@ class LoadSummary:
     rejects: list = field(default_factory=list)  # [{source, line, reason}]
     warnings: list = field(default_factory=list)  # [{source, line, warning}]
     files: list = field(default_factory=list)  # [{path, format, source, read, loaded, rejected}]
+    skipped: list = field(default_factory=list)  # [{path, reason}]: files in a folder that hold no data
     counts: dict = field(default_factory=dict)  # nodes_created, relationships_created, ...
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
         return {
             "read": self.read, "loaded": self.loaded, "rejected": self.rejected, "unchanged": self.unchanged,
-            "rejects": self.rejects, "warnings": self.warnings, "files": self.files,
+            "rejects": self.rejects, "warnings": self.warnings, "files": self.files, "skipped": self.skipped,
             **self.counts, "seconds": round(self.seconds, 3),
         }
 
@@ -87,11 +88,19 @@ class CiteGraph:
 
         started = time.perf_counter()
         options = LoadOptions(source=source, conference=Conference.parse(conference) if conference else None,
-                              id_scheme=extra.pop("id_scheme", "auto"), extra=extra)
+                              id_scheme=extra.pop("id_scheme", "auto"), of_paper=extra.pop("of_paper", None),
+                              extra=extra)
         summary = LoadSummary()
+        for p in paths:
+            if not str(p).startswith("hf:") and not Path(p).exists():
+                from citegraph.errors import LoadError
+                raise LoadError(f"{p}: no such file")
         rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
         show = sys.stderr.isatty() if progress is None else progress
-        files = expand_paths([str(p) for p in paths])
+        files, skipped = expand_paths([str(p) for p in paths])
+        for path, reason in skipped:  # a README or licence beside the data: said, not loaded
+            summary.skipped.append({"path": path, "reason": reason})
+            summary.warnings.append({"source": Path(path).name, "line": None, "warning": f"skipped: {reason}"})
         try:
             if bulk:
                 self._bulk(files, fmt, options, summary, rejects_file, show)
@@ -104,6 +113,11 @@ class CiteGraph:
                         self._load_one(path, fmt, options, summary, rejects_file, show, writer)
                     for k, v in writer.counts.as_dict().items():
                         summary.counts[k] = summary.counts.get(k, 0) + v
+                    if writer.counts.self_citations:
+                        summary.warnings.append({
+                            "source": writer.source or Path(path).name, "line": None,
+                            "warning": f"{writer.counts.self_citations} citation(s) between two identifiers of one "
+                                       f"paper not written (a paper does not cite itself)"})
                 if any(summary.counts.values()):  # a re-load of unchanged data skips this
                     from graph.counts import refresh_venue_stats
                     refresh_venue_stats(self.driver, self.database)
@@ -156,14 +170,14 @@ class CiteGraph:
                   writer) -> None:
         from tqdm import tqdm
 
+        from citegraph.errors import LoadError
         from loaders import detect_format, read
 
-        name = detect_format(path) if fmt == "auto" else fmt
-        rows = read(path, name, options)
-        stats = {"path": path, "format": name, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
+        stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
         bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
         try:
-            for row in rows:
+            stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
+            for row in read(path, name, options):
                 if stats["read"] == 0:
                     writer.source = row.source
                 stats["read"] += 1
@@ -186,6 +200,17 @@ class CiteGraph:
                     writer.source = row.source
                 writer.add(row.records)
                 stats["loaded"] += 1
+        except (LoadError, OSError, ValueError, RecursionError, UnicodeError) as exc:
+            # the file (or the rest of it) cannot be read: one reject says so; other files still load
+            reason = str(exc) if isinstance(exc, LoadError) else f"cannot be read: {exc}"
+            where = stats["read"] + 1 if stats["read"] else None
+            stats["read"] += 1
+            stats["rejected"] += 1
+            source = options.source or Path(path).name
+            summary.rejects.append({"source": source, "line": where, "reason": reason})
+            if rejects_file:
+                rejects_file.write(json.dumps({"source": source, "line": where, "reason": reason},
+                                              ensure_ascii=False) + "\n")
         finally:
             bar.close()
         summary.read += stats["read"]

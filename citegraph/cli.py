@@ -15,6 +15,7 @@ import click
 
 from citegraph.errors import CitegraphError
 from citegraph.output import render
+from graph.model import COMMUNITY_LABELS
 
 EXIT_REJECTS = 3  # `load` read everything but rejected some rows
 
@@ -206,6 +207,9 @@ def _format_choices() -> list[str]:
 @click.option("--id-scheme", default="auto", show_default=True,
               type=click.Choice(["auto", "arxiv", "doi", "openreview", "openalex", "s2", "raw"]),
               help="edge lists: how to read bare identifiers.")
+@click.option("--of", "of_paper", metavar="ID",
+              help="Semantic Scholar /references or /citations pages: the paper they belong to "
+                   "(a paper id, DOI, arXiv or Semantic Scholar id; the page itself does not say).")
 @click.option("--rejects", type=click.Path(dir_okay=False, writable=True),
               help="write every rejected row (with its text) to this JSON Lines file.")
 @click.option("--batch-size", type=int, default=10_000, show_default=True, help="records per transaction.")
@@ -215,7 +219,7 @@ def _format_choices() -> list[str]:
 @click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
 @connection_options
 @handle_errors
-def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, bulk, as_json, progress, **conn):
+def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_size, bulk, as_json, progress, **conn):
     """Load files (or folders) into the graph. Loading the same data again changes nothing.
 
     Bad rows never stop a load: each is reported with file, line and reason, and
@@ -225,10 +229,12 @@ def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, bulk, a
     Example:
       citegraph load papers.jsonl --conference "NeurIPS 2023" --rejects rejects.jsonl
       citegraph reset --yes && citegraph load --bulk neurips-all-years/ citations.tsv
+      citegraph load references-page.json --of 10.2139/ssrn.2250500
     """
     with open_graph(conn) as cg:
         summary = cg.load(list(paths), fmt, conference=conference, source=source, rejects_path=rejects,
-                          progress=progress, batch_size=batch_size, bulk=bulk, id_scheme=id_scheme)
+                          progress=progress, batch_size=batch_size, bulk=bulk, id_scheme=id_scheme,
+                          of_paper=of_paper)
     if as_json:
         emit_json(summary.as_dict())
     else:
@@ -240,11 +246,15 @@ def load(paths, fmt, conference, source, id_scheme, rejects, batch_size, bulk, a
         click.echo(f"{summary.loaded} rows loaded, {summary.rejected} rejected in {summary.seconds:.1f} s; "
                    f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
         for r in summary.rejects[:20]:
-            click.echo(f"  rejected {r['source']}:{r['line']}: {r['reason']}", err=True)
+            where = f"{r['source']}:{r['line']}" if r["line"] is not None else r["source"]
+            click.echo(f"  rejected {where}: {r['reason']}", err=True)
         if len(summary.rejects) > 20:
             click.echo(f"  ... and {len(summary.rejects) - 20} more (--rejects FILE writes them all)", err=True)
-        for w in summary.warnings[:10]:
-            click.echo(f"  warning {w['source']}:{w['line']}: {w['warning']}", err=True)
+        for w in summary.warnings[:20]:
+            where = f"{w['source']}:{w['line']}" if w["line"] is not None else w["source"]
+            click.echo(f"  warning {where}: {w['warning']}", err=True)
+        if len(summary.warnings) > 20:
+            click.echo(f"  ... and {len(summary.warnings) - 20} more warnings (--json lists them all)", err=True)
     if summary.rejected:
         sys.exit(EXIT_REJECTS)
 
@@ -271,10 +281,16 @@ def stats(as_json, recount, **conn):
     if as_json:
         emit_json(result)
         return
-    width = max([len(k) for k in (*result["nodes"], *result["relationships"])] + [5])
+    # the coauthorship community labels (Community0..19) are one line, not twenty
+    communities = {k: v for k, v in result["nodes"].items() if k in COMMUNITY_LABELS}
+    nodes = {k: v for k, v in result["nodes"].items() if k not in communities}
+    width = max([len(k) for k in (*nodes, *result["relationships"])] + [5])
     click.echo("nodes")
-    for label, count in result["nodes"].items():
+    for label, count in nodes.items():
         click.echo(f"  {label:<{width}} {count:>9}")
+    if communities:
+        click.echo(f"  {'communities':<{width}} {len(communities):>9}  (labels Community0..{len(communities) - 1}, "
+                   f"{sum(communities.values())} authors in the largest {len(communities)})")
     click.echo("relationships")
     for rel, count in result["relationships"].items():
         click.echo(f"  {rel:<{width}} {count:>9}")

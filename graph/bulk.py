@@ -81,6 +81,9 @@ class BulkWriter:
         root = self._find(ref.minted_id()) if not found else found[0]
         for other in [*found[1:], ref.minted_id()]:
             root = self._union(root, other)
+        weak = ref.weak_title()  # the same entry seen before with nothing but its title
+        if weak and weak in self.paper_ids and self._find(self.paper_ids[weak]).startswith("title:"):
+            root = self._union(root, self.paper_ids[weak])
         for pair in pairs:
             self.paper_ids.setdefault(pair, root)
         if ref.title:  # a later entry with nothing but a title finds the paper by it, as in the graph

@@ -17,6 +17,9 @@ import re
 import unicodedata
 from urllib.parse import parse_qs, unquote, urlparse
 
+from bibtexparser.middlewares.names import (InvalidNameError, parse_single_name_into_parts,
+                                            split_multiple_persons_names)
+
 _LATEX_HINT = re.compile(r"[\\{}~]")
 _SPACES = re.compile(r"\s+")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -43,17 +46,54 @@ def decode_latex(text: str) -> str:
 
 @functools.lru_cache(maxsize=500_000)
 def display_name(name: str) -> str:
-    """A readable name: LaTeX decoded, NFC, ``Last, First`` turned round, spaces collapsed."""
-    text = unicodedata.normalize("NFC", decode_latex(name))
-    text = _SPACES.sub(" ", text).strip()
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) == 2 and parts[0] and parts[1]:
-        if parts[1].lower() in _SUFFIXES:  # "John Smith, Jr."
-            return text
-        text = f"{parts[1]} {parts[0]}"
-    elif len(parts) == 3 and all(parts):  # BibTeX "von Last, Jr, First"
-        text = f"{parts[2]} {parts[0]} {parts[1]}"
-    return text
+    """A readable name: LaTeX decoded, NFC, ``Last, First`` and ``von Last, Jr, First`` turned round
+    (by bibtexparser's name-part rules, so braces such as ``{Barnes and Noble, Inc.}`` stay whole),
+    spaces collapsed."""
+    text = _SPACES.sub(" ", name).strip()
+    if "," in text or "{" in text:
+        parts = [p.strip() for p in text.split(",")]
+        if not (len(parts) == 2 and parts[1].lower() in _SUFFIXES):  # "John Smith, Jr."
+            try:
+                split = parse_single_name_into_parts(text, strict=False)
+            except InvalidNameError:
+                split = None
+            if split is not None and split.last:
+                text = " ".join(split.first + split.von + split.last + split.jr)
+    text = unicodedata.normalize("NFC", decode_latex(text))
+    text = text.replace("{", "").replace("}", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+_ET_AL = re.compile(r"(?:^|\s+)(?:et\.?\s*al\.?|and\s+others)\s*$", re.IGNORECASE)
+
+
+def split_person_list(value: str) -> tuple[list[str], bool]:
+    """A BibTeX person list (``author``, ``editor``) as real exporters write it: the names, and
+    whether the list ended with ``and others`` or ``et al.`` (more people than named).
+
+    Names are split on ``and`` with any white space around it (line breaks, tabs, several
+    spaces) in any case, never inside braces: bibtexparser's own splitter.
+
+    >>> split_person_list("Carole H. Sudre and\\n    Wenqi Li AND {Barnes and Noble} and others")
+    (['Carole H. Sudre', 'Wenqi Li', '{Barnes and Noble}'], True)
+    """
+    et_al = False
+    names = []
+    # BibTeX counts every brace, escaped or not (``Canada, Environment \\{and\\} Climate Change`` is one
+    # name); bibtexparser skips escaped ones, so they are hidden from it and put back after
+    text = (value or "").replace("\\{", "\x00{").replace("\\}", "\x00}")
+    for part in split_multiple_persons_names(text):
+        part = _SPACES.sub(" ", part.replace("\x00", "\\")).strip()
+        if part.lower() in ("others", "other", "et al", "et al.", "et. al.", "etal"):
+            et_al = True
+            continue
+        stripped = _ET_AL.sub("", part)
+        if stripped != part:
+            et_al = True
+            part = stripped.strip().rstrip(",").strip()
+        if part:
+            names.append(part)
+    return names, et_al
 
 
 @functools.lru_cache(maxsize=500_000)

@@ -71,14 +71,24 @@ PAPER = NodeType(
         Prop("openalex_id", S, "OpenAlex work id (W...)"),
         Prop("s2_id", S, "Semantic Scholar paper id"),
         Prop("corpus_id", S, "Semantic Scholar corpus id"),
+        Prop("dblp_key", S, "dblp record key (e.g. `conf/jcdl/MichelsFLSS17`)"),
+        Prop("mag_id", S, "Microsoft Academic Graph id"),
+        Prop("pubmed_id", S, "PubMed id"),
+        Prop("pmc_id", S, "PubMed Central id"),
+        Prop("acl_id", S, "ACL Anthology id"),
+        Prop("cite_key", S, "journal/volume/first page/year: identifies a reference that has no title "
+                            "(physics style, e.g. `z-phys-sov/2/46/1932`)"),
         Prop("title_key", S, "normalised title: matches entries that carry no identifier at all"),
+        Prop("et_al", B, "true when the source's author list ended with `and others` / `et al.`: "
+                         "more people wrote it than are linked"),
         Prop("stub", B, "true while the paper is known only by an identifier (e.g. a cited work)"),
         Prop("citation_count", I, "number of papers citing it (`CITES` in), kept up to date by every write"),
         Prop("row_hashes", L, "per source, a fingerprint of the row that described the paper "
                               "(a re-load skips rows whose fingerprint is there)"),
         SOURCES,
     ),
-    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "title_key", "year", "citation_count"),
+    indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "cite_key", "title_key", "year",
+             "citation_count"),
 )
 
 # Authors of the 20 largest coauthorship communities carry one of these labels after
@@ -137,6 +147,23 @@ CONFERENCE = NodeType(
 )
 
 
+INSTITUTION = NodeType(
+    "Institution", "id",
+    "A university, company or other organisation its authors were affiliated with. `id` is "
+    "`ror:<ROR id>` when a source gives one, else `openalex:I…`, else `name:<slug of the name>`.",
+    (
+        Prop("id", S, "ROR id, OpenAlex institution id or name slug, prefixed"),
+        Prop("name", S, "display name"),
+        Prop("ror", S, "ROR id (without `https://ror.org/`)"),
+        Prop("openalex_id", S, "OpenAlex institution id (I...)"),
+        Prop("country_code", S, "ISO 3166-1 alpha-2 country code"),
+        Prop("type", S, "kind of institution as OpenAlex says (education, company, facility, ...)"),
+        SOURCES,
+    ),
+    indexes=("name", "ror", "openalex_id"),
+)
+
+
 def _artifact(label: str, what: str) -> NodeType:
     return NodeType(label, "id", f"A Hugging Face Hub {what} linked to papers; `id` is the Hub repo id.",
                     (Prop("id", S, "Hub repo id, e.g. `owner/name` or a canonical `name`"),
@@ -156,13 +183,14 @@ REPOSITORY = NodeType("Repository", "url", "A source-code repository (e.g. on Gi
                       (Prop("url", S, "repository URL"), SOURCES))
 
 NODE_TYPES: tuple[NodeType, ...] = (PAPER, AUTHOR, VENUE, CONFERENCE, MODEL_ART, DATASET_ART,
-                                    SPACE_ART, HUB_ACCOUNT, REPOSITORY)
+                                    SPACE_ART, HUB_ACCOUNT, REPOSITORY, INSTITUTION)
 NODES = {n.label: n for n in NODE_TYPES}
 
 EDGE_SOURCES = Prop("sources", L, "inputs that asserted this relationship")
 REL_TYPES: tuple[RelType, ...] = (
     RelType("AUTHORED", ("Author",), ("Paper",), "an author wrote a paper",
-            (Prop("position", I, "1-based place in the paper's author list"), EDGE_SOURCES),
+            (Prop("position", I, "1-based place in the paper's author list"),
+             Prop("institutions", L, "ids of the `Institution`s the author gave on this paper"), EDGE_SOURCES),
             "MATCH (a:Author)-[r:AUTHORED]->(p:Paper {id: 'rD62RkufYo'}) "
             "RETURN r.position, a.name ORDER BY r.position"),
     RelType("PRESENTED_AT", ("Paper",), ("Venue",), "a paper was presented at a venue",
@@ -181,7 +209,16 @@ REL_TYPES: tuple[RelType, ...] = (
     RelType("HAS_CODE", ("Paper",), ("Repository",), "a paper's code lives in a repository",
             (EDGE_SOURCES,),
             "MATCH (p:Paper)-[:HAS_CODE]->(r:Repository) RETURN p.title, r.url"),
-    RelType("CITES", ("Paper",), ("Paper",), "a paper cites another", (EDGE_SOURCES,),
+    RelType("AFFILIATED_WITH", ("Paper",), ("Institution",),
+            "an author of the paper gave the institution as affiliation on it (which author: "
+            "`AUTHORED.institutions`)", (EDGE_SOURCES,),
+            "MATCH (a:Author)-[r:AUTHORED]->(p:Paper)-[:AFFILIATED_WITH]->(i:Institution) "
+            "WHERE i.id IN r.institutions RETURN a.name, i.name, p.year"),
+    RelType("CITES", ("Paper",), ("Paper",), "a paper cites another",
+            (Prop("contexts", L, "sentences of the citing paper around the citation (Semantic Scholar)"),
+             Prop("intents", L, "why it cites: background, methodology, result (Semantic Scholar)"),
+             Prop("is_influential", B, "Semantic Scholar's highly influential citation flag"),
+             EDGE_SOURCES),
             "MATCH (p:Paper)<-[:CITES]-(q:Paper) RETURN p.title, count(q) AS citations "
             "ORDER BY citations DESC LIMIT 10"),
 )

@@ -7,7 +7,13 @@ identifiers it knows (a ``PaperRef``). Before each batch is written, the
 joins references of one batch that share an identifier, merges nodes that
 turn out to be one paper, and gives the paper its best id:
 
-    OpenReview forum id > arxiv:<id> > doi:<doi> > openalex:<W-id> > s2:<id> > corpus:<id> > title:<slug>
+    OpenReview forum id > arxiv:<id> > doi:<doi> > openalex:<W-id> > s2:<id> > corpus:<id>
+      > cite:<journal>/<volume>/<first page>/<year> > title:<slug>
+
+A title identifies a paper only where nothing better does: a reference with no identifier
+matches any paper with the same normalised title, and a paper known so far only by its
+title is found again by a later reference that has identifiers and the same title (and,
+where both carry one, the same BibTeX key).
 
 A paper known only by one identifier (a cited work) is a stub until a source
 describes it in full.
@@ -22,12 +28,13 @@ from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, s
 from graph.counts import recount
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES
 
-MATCH_ORDER = ("doi", "arxiv", "openreview", "openalex", "s2", "corpus", "title")
-ID_ORDER = ("openreview", "arxiv", "doi", "openalex", "s2", "corpus", "title")
+MATCH_ORDER = ("doi", "arxiv", "openreview", "openalex", "s2", "corpus", "cite", "title")
+STRONG = MATCH_ORDER[:-2]  # identifiers that always identify; cite and title only stand in for them
+ID_ORDER = ("openreview", "arxiv", "doi", "openalex", "s2", "corpus", "cite", "title")
 PREFIX = {"openreview": "", "arxiv": "arxiv:", "doi": "doi:", "openalex": "openalex:", "s2": "s2:",
-          "corpus": "corpus:", "title": "title:"}
+          "corpus": "corpus:", "cite": "cite:", "title": "title:"}
 PROPERTY = {"doi": "doi", "arxiv": "arxiv_id", "openalex": "openalex_id", "s2": "s2_id", "corpus": "corpus_id",
-            "title": "title_key"}
+            "cite": "cite_key", "title": "title_key"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +47,15 @@ class PaperRef:
     openalex: str | None = None
     s2: str | None = None
     corpus: str | None = None
+    cite: str | None = None  # journal/volume/first page/year (see ``citation_key``)
     title: str | None = None  # slug of the title: stored on every paper, matched only for
     #                            references that have no identifier at all
+    bibkey: str | None = None  # the BibTeX key, when the source has one: never matched on, but a
+    #                            title-only paper is not joined to a reference with another key
 
     @classmethod
     def make(cls, *, openreview=None, arxiv=None, doi=None, openalex=None, s2=None, corpus=None,
-             title=None) -> PaperRef:
+             cite=None, title=None, bibkey=None) -> PaperRef:
         return cls(
             openreview=(openreview or "").strip() or None,
             arxiv=normalize_arxiv(arxiv) if arxiv else None,
@@ -53,7 +63,9 @@ class PaperRef:
             openalex=normalize_openalex(openalex) if openalex else None,
             s2=_text(s2),
             corpus=_text(corpus),
+            cite=_text(cite),
             title=slug(title)[:150] or None if title else None,
+            bibkey=_text(bibkey),
         )
 
     @classmethod
@@ -68,8 +80,16 @@ class PaperRef:
 
     def pairs(self) -> list[tuple[str, str]]:
         """The identifiers to match on; the title only when there is nothing better."""
-        strong = [(k, getattr(self, k)) for k in MATCH_ORDER[:-1] if getattr(self, k)]
-        return strong or ([("title", self.title)] if self.title else [])
+        strong = [(k, getattr(self, k)) for k in STRONG if getattr(self, k)]
+        if strong:
+            return strong
+        # weak identifiers, only when there is nothing better: journal/volume/page/year (a page
+        # range "1-31" is shared by every online-first article of a volume), else the title
+        return [("cite", self.cite)] if self.cite else [("title", self.title)] if self.title else []
+
+    def weak_title(self) -> tuple[str, str] | None:
+        """The title, for finding a paper known so far only by its title (see the module docstring)."""
+        return ("title", self.title) if self.title and any(getattr(self, k) for k in STRONG) else None
 
     def __bool__(self) -> bool:
         return bool(self.pairs())
@@ -83,6 +103,21 @@ class PaperRef:
 
     def id_props(self) -> dict:
         return {prop: getattr(self, kind) for kind, prop in PROPERTY.items() if getattr(self, kind)}
+
+
+def citation_key(journal: str | None, volume: str | None, pages: str | None, year) -> str | None:
+    """The identity of a reference that has no title (physics and chemistry style:
+    ``journal = "Z. Phys. Sov.", volume = "2", pages = "46", year = "1932"``): the journal name
+    as a slug, the volume, the first page and the year, all four required.
+
+    >>> citation_key("Z. Phys. Sov.", "2", "46--52", "1932")
+    'z-phys-sov/2/46/1932'
+    """
+    first_page = (pages or "").replace("\u2013", "-").split("-")[0].strip()
+    parts = [slug(journal or ""), (volume or "").strip(), first_page, str(year or "").strip()]
+    if not all(parts) or not all(len(p) <= 100 for p in parts):
+        return None
+    return "/".join(parts)
 
 
 def _text(value) -> str | None:
@@ -136,6 +171,27 @@ def merge_statements() -> list[str]:
 
 
 MERGE_STATEMENTS = merge_statements()
+
+
+def title_claims(refs: list, groups: dict) -> tuple[dict, dict]:
+    """Titles of groups known only by a title (title -> group root), and the groups with
+    identifiers that carry each title (title -> [group roots])."""
+    title_only, claims = {}, {}
+    for group_root, members in groups.items():
+        pairs = {p for i in members for p in refs[i].pairs()}
+        if len(pairs) == 1 and next(iter(pairs))[0] == "title":
+            title_only[next(iter(pairs))[1]] = group_root
+            continue
+        for title in {refs[i].weak_title()[1] for i in members if refs[i].weak_title()}:
+            claims.setdefault(title, []).append(group_root)
+    return title_only, claims
+
+
+def keys_agree(refs: list, members: list, other_keys: set) -> bool:
+    """BibTeX keys do not contradict: where both sides have one, they share one."""
+    mine = {refs[i].bibkey for i in members} - {None}
+    other_keys = set(other_keys) - {None}
+    return not mine or not other_keys or bool(mine & other_keys)
 
 
 class PaperResolver:
@@ -204,19 +260,42 @@ class PaperResolver:
         groups: dict[int, list[int]] = {}
         for i in range(len(refs)):
             groups.setdefault(root(i), []).append(i)
+        # a paper known only by its title joins the one group of this batch that has identifiers
+        # and the same title (the same entry, found again with a DOI)
+        title_only, claims = title_claims(refs, groups)
+        for title, claimants in claims.items():
+            if title in title_only and len(claimants) == 1 and keys_agree(refs, groups[claimants[0]],
+                                                                          {refs[i].bibkey for i in groups[title_only[title]]}):
+                parent[root(title_only[title])] = root(claimants[0])
+        if title_only and claims:
+            groups = {}
+            for i in range(len(refs)):
+                groups.setdefault(root(i), []).append(i)
+            title_only, claims = title_claims(refs, groups)
 
         existing = self.lookup(tx, set(owner))
+        # and a title-only paper already in the graph joins the one group here that claims its title
+        joins: dict = {}
+        open_claims = {t: c[0] for t, c in claims.items() if len(c) == 1 and t not in title_only}
+        if open_claims:
+            for record in tx.run("UNWIND $values AS v MATCH (p:Paper {title_key: v}) WHERE p.id STARTS WITH 'title:' "
+                                 "RETURN v, p.id AS id, p.bibtex_key AS key", values=list(open_claims)):
+                claimant = root(open_claims[record["v"]])
+                if keys_agree(refs, groups[claimant], {record["key"]}):
+                    joins[claimant] = record["id"]
         result: dict = {}
         learned: dict = {}
         stale: dict = {}
         new: set = set()
-        for members in groups.values():
+        for group_root, members in groups.items():
             pairs = sorted({p for i in members for p in refs[i].pairs()}, key=lambda p: MATCH_ORDER.index(p[0]))
             matched = []
             for pair in pairs:
                 node = existing.get(pair)
                 if node and node not in matched:
                     matched.append(node)
+            if group_root in joins and joins[group_root] not in matched:
+                matched.append(joins[group_root])
             combined = PaperRef(**{k: v for k, v in reversed(pairs)})
             minted = combined.minted_id()
             keep = matched[0] if matched else minted

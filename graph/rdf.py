@@ -85,7 +85,14 @@ NODE_MAPPINGS: dict[str, NodeMapping] = {m.label: m for m in (
         "openalex_id": (CG + "openAlexId", "string"),
         "s2_id": (CG + "semanticScholarId", "string"),
         "corpus_id": (CG + "semanticScholarCorpusId", "string"),
+        "dblp_key": (CG + "dblpKey", "string"),
+        "mag_id": (CG + "magId", "string"),
+        "pubmed_id": (FABIO + "hasPubMedId", "string"),
+        "pmc_id": (FABIO + "hasPubMedCentralId", "string"),
+        "acl_id": (CG + "aclAnthologyId", "string"),
+        "cite_key": (CG + "citationKey", "string"),
         "title_key": (CG + "titleKey", "string"),
+        "et_al": (CG + "authorListIncomplete", "boolean"),
         "row_hashes": (CG + "rowHash", "string"),  # one literal per list item
         # `stub` is the class cg:Stub, `sources` is prov:wasDerivedFrom (see below)
     }),
@@ -117,6 +124,14 @@ NODE_MAPPINGS: dict[str, NodeMapping] = {m.label: m for m in (
         "name": (FOAF + "accountName", "string"),
     }),
     NodeMapping("Repository", "repository", (SCHEMA + "SoftwareSourceCode",), {"url": ID}),
+    NodeMapping("Institution", "institution", (SCHEMA + "Organization", FOAF + "Organization"), {
+        "id": ID,
+        "name": (SCHEMA + "name", "string"),
+        "ror": (CG + "rorId", "string"),
+        "openalex_id": (CG + "openAlexId", "string"),
+        "country_code": (SCHEMA + "addressCountry", "string"),
+        "type": (CG + "institutionType", "string"),
+    }),
 )}
 
 # labels some nodes carry in addition to their own, as extra classes
@@ -135,13 +150,19 @@ REL_MAPPINGS: dict[str, RelMapping] = {m.type: m for m in (
     RelMapping("OWNS", CG + "owns"),
     RelMapping("HAS_CODE", CG + "hasCode"),
     RelMapping("CITES", CITO + "cites"),
+    RelMapping("AFFILIATED_WITH", SCHEMA + "sourceOrganization"),
 )}
 
 # properties of relationships (on rdf:Statement resources, when not the defaults)
 REL_PROP_PREDICATES = {
     "position": (CG + "authorPosition", "integer"),
     "type": (CG + "presentationType", "string"),
+    "institutions": (CG + "affiliationId", "string"),  # one literal per list item
+    "contexts": (CG + "citationContext", "string"),
+    "intents": (CG + "citationIntent", "string"),
+    "is_influential": (CG + "isInfluential", "boolean"),
 }
+REL_LIST_PROPS = {"institutions", "contexts", "intents"}
 STATEMENT_CLASS = RDF + "Statement"
 
 # Our own terms, described in the ontology file (label, comment, superproperty or superclass).
@@ -157,6 +178,17 @@ CG_TERMS = {
     "authorPosition": ("property", "author position", "1-based place of an author in a paper's author list.", None),
     "presentationType": ("property", "presentation type", "poster, oral, spotlight, ...", None),
     "nameKey": ("property", "name key", "Normalised name: the identity of a person in citegraph.", None),
+    "citationKey": ("property", "citation key", "Journal/volume/first page/year of a reference without a title.", None),
+    "authorListIncomplete": ("property", "author list incomplete", "The source's author list ended with 'and others'.", None),
+    "dblpKey": ("property", "dblp key", "Record key in the dblp computer science bibliography.", DCTERMS + "identifier"),
+    "magId": ("property", "MAG id", "Microsoft Academic Graph id.", DCTERMS + "identifier"),
+    "aclAnthologyId": ("property", "ACL Anthology id", "Id of the paper in the ACL Anthology.", DCTERMS + "identifier"),
+    "rorId": ("property", "ROR id", "Research Organization Registry id of an institution.", DCTERMS + "identifier"),
+    "institutionType": ("property", "institution type", "education, company, facility, ...", None),
+    "affiliationId": ("property", "affiliation", "Id of an institution an author gave on a paper.", None),
+    "citationContext": ("property", "citation context", "A sentence of the citing paper around the citation.", None),
+    "citationIntent": ("property", "citation intent", "Why the paper cites: background, methodology, result.", None),
+    "isInfluential": ("property", "influential citation", "Semantic Scholar's highly influential citation flag.", None),
 }
 
 
@@ -192,6 +224,8 @@ def derived_links(label: str, props: dict) -> list[tuple[str, str]]:
         out.append((SCHEMA + "url", f"https://huggingface.co/{prefix}{q(props['id'])}"))
     elif label == "HubAccount":
         out.append((SCHEMA + "url", f"https://huggingface.co/{q(props['name'])}"))
+    elif label == "Institution" and props.get("ror"):
+        out.append((SCHEMA + "sameAs", f"https://ror.org/{q(props['ror'])}"))
     elif label == "Repository" and _url_ok(props.get("url", "")):
         out.append((SCHEMA + "codeRepository", props["url"]))
     return out

@@ -101,6 +101,7 @@ class WriteCounts:
     relationships_deleted: int = 0
     properties_set: int = 0
     labels_added: int = 0
+    self_citations: int = 0  # CITES between two identifiers that turned out to be one paper: not written
 
     def add(self, counters) -> None:
         self.nodes_created += counters.nodes_created
@@ -197,7 +198,7 @@ class GraphWriter:
                 refs.update(k for k in (rec.anchor_key, *rec.keep) if isinstance(k, PaperRef))
         return refs
 
-    def _statements(self, records, ids: dict, new_ids: set = frozenset()) -> list:
+    def _statements(self, records, ids: dict, new_ids: set = frozenset(), skipped: list | None = None) -> list:
         nodes: dict = defaultdict(dict)
         edges: dict = defaultdict(dict)
         replaces: dict = defaultdict(list)
@@ -222,6 +223,8 @@ class GraphWriter:
             elif isinstance(rec, Edge):
                 start, end = key(rec.start_key), key(rec.end_key)
                 if rec.type == "CITES" and start == end:
+                    if skipped is not None:
+                        skipped.append(start)
                     continue  # two identifiers of one paper: not a citation
                 fresh = (rec.start_label == "Paper" and start in new_ids) or (rec.end_label == "Paper" and end in new_ids)
                 edges[(rec.type, rec.start_label, rec.end_label, fresh)][(start, end)] = {
@@ -266,12 +269,14 @@ class GraphWriter:
         def work(tx):
             ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
             new_ids = self.resolver.new_ids if refs else set()
+            skipped: list = []  # counted per attempt: a retried transaction starts over
             summaries = [tx.run(query, rows=rows, source=source).consume()
-                         for query, rows in self._statements(records, ids, new_ids)]
-            return summaries, learned
+                         for query, rows in self._statements(records, ids, new_ids, skipped)]
+            return summaries, learned, skipped
 
         with self.driver.session(database=self.database) as session:
-            summaries, learned = session.execute_write(work)
+            summaries, learned, skipped = session.execute_write(work)
+        self.counts.self_citations += len(skipped)
         self.resolver.commit(learned)
         for summary in summaries:
             self.counts.add(summary.counters)

@@ -31,6 +31,7 @@ class LoadOptions:
     source: str | None = None  # name recorded in `sources`; default: the file name
     conference: Conference | None = None
     id_scheme: str = "auto"  # edge lists: how to read bare identifiers
+    of_paper: str | None = None  # Semantic Scholar /references and /citations pages: whose they are
     extra: dict = field(default_factory=dict)
 
 
@@ -208,20 +209,46 @@ def _sniff_basic(path: Path, head: str) -> str | None:
 SNIFFERS: list[Callable[[Path, str], str | None]] = [_sniff_basic]
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    """Folders become the files in them that some format claims (sorted, recursive)."""
-    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
-    out = []
+def sniff(path: str | Path) -> str | None:
+    """The format a file's content shows (its name alone is not enough), or None."""
+    path = Path(path)
+    if path.suffix.lower() in (".gz", ".bz2", ".xz"):
+        return None
+    try:
+        head = _head(path)
+    except OSError:
+        return None
+    for sniffer in SNIFFERS:
+        found = sniffer(path, head)
+        if found:
+            return found
+    return None
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Folders become the data files in them (sorted, recursive), and the files left out with why.
+
+    A file in a folder is loaded when its content shows a known format; READMEs, licences,
+    notes and anything else are left out (and listed, so nothing disappears unreported).
+    """
+    out, skipped = [], []
     for p in paths:
         path = Path(p)
         if p.startswith("hf:") or not path.is_dir() or (path / "dataset_info.json").exists():
             out.append(p)
             continue
-        files = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in known)
-        if not files:
+        found = False
+        for f in sorted(f for f in path.rglob("*") if f.is_file()):
+            if any(part.startswith(".") for part in f.relative_to(path).parts):
+                continue  # hidden files and folders (.git, .DS_Store)
+            if sniff(f):
+                out.append(str(f))
+                found = True
+            else:
+                skipped.append((str(f), "not a format citegraph reads (give its name and --format to load it)"))
+        if not found:
             raise LoadError(f"{path}: no loadable files in this folder")
-        out.extend(files)
-    return out
+    return out, skipped
 
 
 def read(path: str, fmt: str = "auto", options: LoadOptions | None = None) -> Iterator[Row]:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import bibtexparser
 
+from graph.identity import split_person_list
+
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 # "@type{ key," — the key is everything up to the first comma
@@ -98,6 +100,59 @@ def parse_bibtex(text: str) -> BibParse:
 
 # -- the BibTeX library loader ----------------------------------------------------------------
 
+# Every field real exporters write: mapped (to what) or dropped (why). Whatever an entry holds
+# also stays, verbatim, in Paper.bibtex. docs/fields.md is checked against these tables by a test.
+FIELDS = {
+    "author": "Author (split on `and` outside braces; in order: AUTHORED.position); "
+              "`and others` -> Paper.et_al",
+    "title": "Paper.title (LaTeX decoded); identity when nothing better is there (see docs/identity.md)",
+    "year": "Paper.year",
+    "date": "Paper.year (biblatex, when there is no year)",
+    "doi": "Paper.doi (identity; URLs, LaTeX escapes and case normalised)",
+    "eprint": "Paper.arxiv_id (identity) when the archive is arXiv",
+    "archiveprefix": "says that eprint is an arXiv id",
+    "eprinttype": "says that eprint is an arXiv id (biblatex)",
+    "journal": "Venue (unless a preprint server: then an arXiv id may come from it)",
+    "journaltitle": "Venue (biblatex)",
+    "booktitle": "Venue",
+    "volume": "Paper.cite_key (with journal, first page and year, for entries without a title); "
+              "an arXiv id in `abs/…`",
+    "pages": "Paper.cite_key (first page)",
+    "url": "Paper.arxiv_id when it is an arXiv URL",
+    "howpublished": "Paper.arxiv_id when it holds an arXiv URL",
+    "note": "Paper.arxiv_id when it holds an arXiv URL",
+    "crossref": "inherits the fields of the entry it names; an @proceedings target becomes the Venue",
+    "(entry key)": "Paper.bibtex_key; a DOI-shaped key (ACM, Springer) is the DOI; `DBLP:…` -> Paper.dblp_key",
+}
+DROPPED = {
+    "editor": "editors are not authors of the paper",
+    "publisher": "not modelled",
+    "address": "not modelled",
+    "location": "not modelled",
+    "organization": "not modelled",
+    "series": "not modelled",
+    "number": "not modelled",
+    "month": "the year is kept",
+    "isbn": "not modelled",
+    "issn": "not modelled",
+    "numpages": "not modelled",
+    "articleno": "not modelled",
+    "issue_date": "not modelled",
+    "abstract": "kept in Paper.bibtex (the abstract of BibTeX libraries is often cut short)",
+    "keywords": "classification not modelled",
+    "mendeley-groups": "the library's own folders",
+    "file": "a local file path of the library",
+    "timestamp": "bookkeeping of the exporter",
+    "biburl": "follows from the dblp key",
+    "bibsource": "bookkeeping of the exporter",
+    "urldate": "bookkeeping of the exporter",
+    "copyright": "not modelled",
+    "language": "not modelled",
+    "langid": "not modelled",
+    "shorttitle": "the full title is kept",
+    "primaryclass": "arXiv category not modelled",
+}
+
 MONTHS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                            "nov", "dec"), 1)}
 PREPRINT_JOURNALS = ("arxiv", "corr", "biorxiv", "medrxiv", "ssrn")
@@ -143,35 +198,9 @@ def expand_value(value: str, strings: dict) -> str:
 
 
 def split_names(value: str) -> list[str]:
-    """BibTeX ``author`` field: names split on `` and `` outside braces; ``others`` dropped."""
-    names = []
-    for part in re.split(r"\s+and\s+", value.strip()) if "{" not in value else _split_and(value):
-        name = part.strip()
-        if name and name.lower() != "others":
-            if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-                name = name[1:-1]  # {Corporate Name}
-            names.append(name)
-    return names
-
-
-def _split_and(value: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    i = 0
-    lowered = value.lower()
-    while i < len(value):
-        ch = value[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and lowered.startswith(" and ", i):
-            parts.append(value[start:i])
-            i += 5
-            start = i
-            continue
-        i += 1
-    parts.append(value[start:])
-    return parts
+    """BibTeX ``author`` field: the names (``and others`` / ``et al.`` left out; see
+    ``graph.identity.split_person_list``, which also says whether the list was cut short)."""
+    return split_person_list(value)[0]
 
 
 def clean_text(value: str | None) -> str | None:
@@ -212,17 +241,31 @@ def read(path, source: str, options) -> Iterator:
 
     from graph.records import Reject, Row
 
-    text = Path(path).read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
-    parsed = parse_bibtex(text)
+    data = Path(path).read_bytes()
+    try:
+        text, note = data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:  # older libraries (JabRef's ISO8859_1, Windows exports) are Latin-1
+        text = data.decode("cp1252", errors="replace")
+        line = 1 + data.count(b"\n", 0, exc.start)
+        note = (f"not valid UTF-8 (line {line}, byte {exc.start + 1}); "
+                f"read as Windows-1252 (Latin-1)")
+    try:
+        parsed = parse_bibtex(text.lstrip("\ufeff"))
+    except RecursionError:
+        yield Row(source, 1, reject=Reject(source, 1, "BibTeX nested too deeply to read"))
+        return
     rows = [Row(source, line, reject=Reject(source, line, f"BibTeX entry not understood: {reason}", raw))
             for line, reason, raw in parsed.failures]
     rows += list(_entry_rows(parsed, source))
-    yield from sorted(rows, key=lambda r: r.line or 0)  # in file order
+    rows.sort(key=lambda r: r.line or 0)  # in file order
+    if note and rows:
+        rows[0].warnings.insert(0, note)
+    yield from rows
 
 
 def _entry_rows(parsed: BibParse, source: str) -> Iterator:
     from graph.identity import normalize_doi
-    from graph.papers import PaperRef
+    from graph.papers import PaperRef, citation_key
     from graph.records import Node, Reject, Row
     from loaders.works import Person, VenueRef, Work, work_records
 
@@ -262,34 +305,46 @@ def _entry_rows(parsed: BibParse, source: str) -> Iterator:
         if entry.type in ("string", "comment", "preamble"):
             continue
         title = clean_text(fields.get("title"))
-        authors = [Person(n) for n in split_names(fields.get("author", ""))]
-        year_text = fields.get("year", "").strip()
+        names, et_al = split_person_list(fields.get("author", ""))
+        authors = [Person(n) for n in names]
+        # biblatex (Zotero, Better BibTeX) writes `date` and `journaltitle` where BibTeX has year and journal
+        year_text = fields.get("year", "").strip() or fields.get("date", "").strip()[:4]
         year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
         if year_text and year is None:
             notes.append(f"year {year_text!r} is not a year; left out")
+        journal = fields.get("journal") or fields.get("journaltitle")
         doi = normalize_doi(fields.get("doi")) if fields.get("doi") else None
         if fields.get("doi") and not doi:
             notes.append(f"doi {fields['doi']!r} is not a DOI; left out")
-        arxiv = arxiv_of(fields)
+        if not doi and _DOI_KEY.fullmatch(entry.key):  # ACM and Springer name entries by their DOI
+            doi = normalize_doi(entry.key)
+        arxiv = arxiv_of({**fields, "journal": journal or ""})
         if doi and doi.startswith("10.48550/arxiv."):
             doi = None
-        ref = PaperRef.make(doi=doi, arxiv=arxiv, title=title)
+        # a reference without a title (physics style) is known by journal, volume, first page and year
+        cite = None if title else citation_key(clean_text(journal), fields.get("volume"), fields.get("pages"), year)
+        ref = PaperRef.make(doi=doi, arxiv=arxiv, cite=cite, title=title, bibkey=entry.key)
         if not ref:
             yield Row(source, entry.line, reject=Reject(
-                source, entry.line, f"entry {entry.key!r} has no DOI, no arXiv id and no title: nothing identifies it",
-                entry.raw))
+                source, entry.line, f"entry {entry.key!r} has no DOI, no arXiv id, no title and no journal, volume, "
+                                    f"first page and year: nothing identifies it", entry.raw))
             continue
         venue = None
         crossref = fields.get("crossref", "").strip().lower()
         if crossref in entries and entries[crossref].type == "proceedings":
             venue = VenueRef(id=f"proceedings:{entries[crossref].key}")
         else:
-            venue_name = clean_text(fields.get("booktitle") or fields.get("journal"))
+            venue_name = clean_text(fields.get("booktitle") or journal)
             if venue_name and not any(p in venue_name.lower() for p in PREPRINT_JOURNALS):
                 venue = VenueRef.named(venue_name)
-        work = Work(ref=ref, title=title, year=year, authors=authors, venue=venue,
-                    props={"bibtex_key": entry.key, "bibtex": entry.raw or None})
+        props = {"bibtex_key": entry.key, "bibtex": entry.raw or None}
+        if entry.key.startswith("DBLP:"):  # dblp names its entries by its own record key
+            props["dblp_key"] = entry.key[len("DBLP:"):]
+        work = Work(ref=ref, title=title, year=year, authors=authors, venue=venue, props=props, et_al=et_al)
         yield Row(source, entry.line, records=work_records(work), warnings=notes)
+
+
+_DOI_KEY = re.compile(r"10\.\d{4,9}/\S+")
 
 
 # -- a fast reader for one well-formed entry ----------------------------------------------------

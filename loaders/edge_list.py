@@ -93,6 +93,7 @@ def read(path, source: str, options) -> Iterator[Row]:
     if scheme not in SCHEMES:
         raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
     delimiter: str | bool = False  # not decided yet
+    seen: dict[int, int] = {}  # digest of (citing, cited) -> first line
     with open(path, "rb") as f:
         for number, data in enumerate(f, 1):
             try:
@@ -118,6 +119,17 @@ def read(path, source: str, options) -> Iterator[Row]:
             except IdError as exc:
                 yield Row(source, number, reject=Reject(source, number, str(exc), line))
                 continue
+            if set(citing.pairs()) & set(cited.pairs()):
+                yield Row(source, number, records=stub_records(citing),
+                          warnings=[f"{cells[0]} cites itself; not written"])
+                continue
+            # a repeated edge adds nothing; the digest keeps the memory per edge small
+            digest = hash((citing, cited))
+            if digest in seen:
+                yield Row(source, number, records=[],
+                          warnings=[f"the same citation as line {seen[digest]}; written once"])
+                continue
+            seen[digest] = number
             yield Row(source, number, records=[*stub_records(citing), *stub_records(cited),
                                                 Edge("CITES", "Paper", citing, "Paper", cited)])
 
@@ -132,6 +144,15 @@ def looks_like(path: Path, head: str) -> bool:
         return True
     good = 0
     for line in data[:6]:  # most lines two identifier-like cells (a bad line does not change the verdict)
-        cells = [c for c in _split(line.strip(), _delimiter(line)) if c.strip()]
-        good += len(cells) >= 2 and all(len(c) <= 200 and " " not in c.strip() for c in cells[:2])
+        delimiter = _delimiter(line)
+        cells = [c for c in _split(line.strip(), delimiter) if c.strip()]
+        prose = delimiter is None and len(cells) > 4  # a sentence, not a row of identifiers
+        good += len(cells) >= 2 and not prose and all(_identifier_like(c) for c in cells[:2])
     return good * 2 > len(data[:6])
+
+
+def _identifier_like(cell: str) -> bool:
+    """DOIs, arXiv, OpenAlex, Semantic Scholar and corpus ids all hold a digit, a slash or a colon
+    (a README's words do not)."""
+    cell = cell.strip()
+    return 0 < len(cell) <= 200 and " " not in cell and any(ch.isdigit() or ch in "/:" for ch in cell)

@@ -12,23 +12,27 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from citegraph.errors import LoadError
 from loaders.rows import RawRow
 
 _decoder = json.JSONDecoder()
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def read_text(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"{path}: not valid UTF-8 (byte {exc.start + 1})") from None
-    return text.lstrip("\ufeff")
-
-
 def read_rows(path: Path) -> Iterator[RawRow]:
-    text = read_text(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as exc:  # one reject for the file, at the line of the bad byte
+        yield RawRow(1 + data.count(b"\n", 0, exc.start), error=f"not valid UTF-8 (byte {exc.start + 1}); "
+                                                              f"the JSON document cannot be read")
+        return
+    try:
+        yield from _rows(path, text)
+    except RecursionError:
+        yield RawRow(1, error="JSON nested too deeply to read")
+
+
+def _rows(path: Path, text: str) -> Iterator[RawRow]:
     start = _WS.match(text, 0).end()
     if start >= len(text):
         return

@@ -28,4 +28,19 @@ def read_rows(path: Path) -> Iterator[RawRow]:
             except json.JSONDecodeError as exc:
                 yield RawRow(number, error=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=line)
                 continue
+            except RecursionError:
+                yield RawRow(number, error="JSON nested too deeply to read", raw=line[:1000])
+                continue
             yield RawRow(number, value=value, raw=line)
+
+
+def is_json_lines(path: Path) -> bool:
+    """One JSON value per line (rather than one JSON document): the first line is a whole
+    JSON value and a second line follows."""
+    with open(path, "rb") as f:
+        first, second = f.readline(), f.readline()
+    try:
+        json.loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return bool(second.strip())

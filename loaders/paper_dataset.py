@@ -38,6 +38,34 @@ _CANONICAL_SERIES = {s.lower(): s for s in _SERIES}
 _GENERIC_VENUE_NAMES = {"conference", "main", "track", "journal", "findings"}
 
 
+# Every column of the paper datasets: mapped (to what) or dropped (why). docs/fields.md is
+# checked against these tables by a test.
+FIELDS = {
+    "title": "Paper.title",
+    "authors": "Author (in order: AUTHORED.position)",
+    "abstract": "Paper.abstract",
+    "proceedings": "Paper.id (the OpenReview forum id) and Paper.openreview_url",
+    "arxiv_id": "Paper.arxiv_id (identity)",
+    "bibtext": "Paper.bibtex; its key -> Paper.bibtex_key, year -> Paper.year, doi -> Paper.doi, "
+               "booktitle -> Venue.name and the conference",
+    "id": "Venue (the dataset's venue id, e.g. `Workshop/UniReps`), Conference",
+    "type": "PRESENTED_AT.type and Paper.type",
+    "GitHub": "Repository via HAS_CODE",
+    "paper_page": "Paper.hf_paper_url",
+    "upvotes": "Paper.upvotes",
+    "num_comments": "Paper.num_comments",
+    "Models": "Model via HAS_ARTIFACT; owner -> HubAccount via OWNS",
+    "Datasets": "Dataset via HAS_ARTIFACT; owner -> HubAccount via OWNS",
+    "Spaces": "Space via HAS_ARTIFACT; owner -> HubAccount via OWNS",
+}
+DROPPED = {
+    "bibtex_url": "a link to the BibTeX the bibtext column holds",
+    "n_linked_authors": "counted from the graph (checked to be an integer)",
+    "n_authors": "counted from the authors (checked to be an integer)",
+    "paper_page_exists_pre_conf": "a flag of the dataset's making (checked to be an integer)",
+}
+
+
 class RowError(ValueError):
     """The row cannot become a paper; the message is the reason given to the user."""
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from citegraph.rdf import format_for, ox_format
 from graph.model import NODE_TYPES
 from graph.rdf import (AUTHOR_LIST, EXTRA_LABEL_CLASSES, NODE_MAPPINGS, RDF, RDF_TYPE, RDFS, REL_MAPPINGS,
-                       REL_PROP_PREDICATES, SOURCE_PREDICATE, STATEMENT_CLASS, STUB_CLASS)
+                       REL_LIST_PROPS, REL_PROP_PREDICATES, SOURCE_PREDICATE, STATEMENT_CLASS, STUB_CLASS)
 from graph.records import Edge, Node, Reject, Row
 
 LINE_FORMATS = ("ntriples", "nquads")
@@ -147,7 +147,9 @@ def read(path, source: str, options) -> Iterator[Row]:
         for sol in q(f"SELECT ?st ?p ?o WHERE {{ ?st <{RDF_TYPE}> <{STATEMENT_CLASS}> ; ?p ?o }}"):
             triple = by_st[sol["st"].value]
             name = rel_props.get(sol["p"].value)
-            if name:
+            if name in REL_LIST_PROPS:
+                statements[triple].setdefault(name, []).append(_value(sol["o"], kinds[name]))
+            elif name:
                 statements[triple][name] = _value(sol["o"], kinds[name])
 
     # author positions from bibo:authorList
@@ -172,7 +174,7 @@ def read(path, source: str, options) -> Iterator[Row]:
             start, end = (o, s) if mapping.inverse else (s, o)
             given = statements.get((s, mapping.predicate, o))
             if given is not None:  # a statement gives the properties exactly
-                edge_props = {k: v for k, v in given.items() if k != "_st"}
+                edge_props = {k: sorted(v) if isinstance(v, list) else v for k, v in given.items() if k != "_st"}
             elif rel == "AUTHORED" and (s, o) in positions:
                 edge_props = {"position": positions[(s, o)]}
             elif rel == "PRESENTED_AT" and props[s].get("type") is not None:

@@ -16,10 +16,38 @@ from graph.records import Edge, Node, ReplaceEdges
 
 
 @dataclass
+class InstitutionRef:
+    """An institution as a source names it; ``id`` is the node key (see ``make``)."""
+
+    id: str
+    name: str | None = None
+    ror: str | None = None
+    openalex_id: str | None = None
+    country_code: str | None = None
+    type: str | None = None
+
+    @classmethod
+    def make(cls, *, name=None, ror=None, openalex_id=None, country_code=None, type=None) -> InstitutionRef | None:
+        """ROR id first (the canonical id of institutions), then the OpenAlex id, then the name."""
+        ror = ror.strip().rstrip("/").rsplit("/", 1)[-1] if isinstance(ror, str) and ror.strip() else None
+        name = " ".join(name.split()) if isinstance(name, str) and name.strip() else None
+        if ror:
+            key = f"ror:{ror}"
+        elif openalex_id:
+            key = f"openalex:{openalex_id}"
+        elif name:
+            key = f"name:{slug(name)}"
+        else:
+            return None
+        return cls(key, name, ror, openalex_id, country_code or None, type or None)
+
+
+@dataclass
 class Person:
     name: str
     orcid: str | None = None
     openalex_id: str | None = None
+    institutions: list[InstitutionRef] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +74,11 @@ class Work:
     references: list[PaperRef] | None = None  # None: unknown; a list: the complete reference list
     cited_by: list[PaperRef] = field(default_factory=list)
     props: dict = field(default_factory=dict)  # further Paper properties (bibtex_key, ...)
+    et_al: bool = False  # the author list ended with "and others": more people wrote it
+    citation_props: dict = field(default_factory=dict)  # (citing ref, cited ref) -> CITES properties
+    warnings: list = field(default_factory=list)  # what the source said that is not written, and why
+    related: list = field(default_factory=list)  # other works the source described in full on the way
+    #                                              (Semantic Scholar's nested references and citations)
 
     @property
     def is_full(self) -> bool:
@@ -60,7 +93,7 @@ def stub_records(ref: PaperRef) -> list:
 def work_records(work: Work) -> list:
     ref = work.ref
     props = {k: v for k, v in {"title": work.title, "abstract": work.abstract, "year": work.year,
-                                **work.props}.items() if v is not None}
+                                "et_al": True if work.et_al else None, **work.props}.items() if v is not None}
     records: list = []
     if work.is_full:
         props["stub"] = None
@@ -69,6 +102,7 @@ def work_records(work: Work) -> list:
         records.append(Node("Paper", ref, props, create_props={"stub": True}))
 
     keys: list[str] = []
+    institutions: list[str] = []
     for person in work.authors:
         if not person.name or not person.name.strip():
             continue
@@ -78,9 +112,21 @@ def work_records(work: Work) -> list:
         keys.append(key)
         extra = {k: v for k, v in {"orcid": person.orcid, "openalex_id": person.openalex_id}.items() if v}
         records.append(Node("Author", key, extra, create_props={"name": display_name(person.name)}))
-        records.append(Edge("AUTHORED", "Author", key, "Paper", ref, {"position": len(keys)}))
+        edge_props: dict = {"position": len(keys)}
+        own = sorted({inst.id for inst in person.institutions})
+        if own:
+            edge_props["institutions"] = own
+        records.append(Edge("AUTHORED", "Author", key, "Paper", ref, edge_props))
+        for inst in person.institutions:
+            if inst.id not in institutions:
+                institutions.append(inst.id)
+                inst_props = {k: v for k, v in {"name": inst.name, "ror": inst.ror, "openalex_id": inst.openalex_id,
+                                                "country_code": inst.country_code, "type": inst.type}.items() if v}
+                records.append(Node("Institution", inst.id, inst_props))
+                records.append(Edge("AFFILIATED_WITH", "Paper", ref, "Institution", inst.id))
     if work.authors:
         records.append(ReplaceEdges("AUTHORED", "Paper", ref, "Author", keys, outgoing=False))
+        records.append(ReplaceEdges("AFFILIATED_WITH", "Paper", ref, "Institution", institutions, outgoing=True))
 
     if work.venue:
         v = work.venue
@@ -92,10 +138,12 @@ def work_records(work: Work) -> list:
         cited_refs = [c for c in work.references if c]
         for cited in cited_refs:
             records += stub_records(cited)
-            records.append(Edge("CITES", "Paper", ref, "Paper", cited))
+            records.append(Edge("CITES", "Paper", ref, "Paper", cited, work.citation_props.get((ref, cited), {})))
         records.append(ReplaceEdges("CITES", "Paper", ref, "Paper", cited_refs, outgoing=True))
     for citing in work.cited_by:
         if citing:
             records += stub_records(citing)
-            records.append(Edge("CITES", "Paper", citing, "Paper", ref))
+            records.append(Edge("CITES", "Paper", citing, "Paper", ref, work.citation_props.get((citing, ref), {})))
+    for other in work.related:  # after the stubs above, so that their descriptions win in a batch
+        records += work_records(other)
     return records

@@ -13,5 +13,5 @@ CALL () {
 }
 MATCH (p)-[:CITES]->(r:Paper)<-[:CITES]-(o:Paper)
 WHERE o <> p
-RETURN o.id AS paper_id, o.title AS title, count(DISTINCT r) AS shared_references
+RETURN o.id AS paper_id, coalesce(o.title, o.id) AS title, count(DISTINCT r) AS shared_references
 ORDER BY shared_references DESC, paper_id ASC

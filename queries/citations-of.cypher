@@ -12,5 +12,5 @@ CALL () {
   MATCH (p:Paper {openalex_id: $id}) RETURN p
 }
 MATCH (p)<-[:CITES]-(q:Paper)
-RETURN DISTINCT q.id AS paper_id, q.title AS title, q.year AS year
+RETURN DISTINCT q.id AS paper_id, coalesce(q.title, q.id) AS title, q.year AS year
 ORDER BY paper_id ASC

@@ -13,5 +13,5 @@ CALL () {
 }
 MATCH (p)<-[:CITES]-(c:Paper)-[:CITES]->(o:Paper)
 WHERE o <> p
-RETURN o.id AS paper_id, o.title AS title, count(DISTINCT c) AS co_citations
+RETURN o.id AS paper_id, coalesce(o.title, o.id) AS title, count(DISTINCT c) AS co_citations
 ORDER BY co_citations DESC, paper_id ASC

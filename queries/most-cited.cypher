@@ -5,6 +5,6 @@
 // (citation_count is kept by every write and indexed: the ranking walks the index from the top)
 MATCH (p:Paper)
 WHERE p.citation_count > 0
-RETURN p.id AS paper_id, p.title AS title, p.citation_count AS citations
+RETURN p.id AS paper_id, coalesce(p.title, p.id) AS title, p.citation_count AS citations
 ORDER BY p.citation_count DESC, paper_id ASC
 LIMIT $limit

@@ -192,7 +192,8 @@ class TripleMaker:
         for name, value in rel_props.items():
             if name in REL_PROP_PREDICATES and value is not None:
                 pred, kind = REL_PROP_PREDICATES[name]
-                yield f"{st} {_iri(pred)} {self.lit(value, kind)}{tail}"
+                for item in (value if isinstance(value, list) else [value]):  # a list: one triple per item
+                    yield f"{st} {_iri(pred)} {self.lit(item, kind)}{tail}"
         yield from self.source_lines(st, sources)
 
 
