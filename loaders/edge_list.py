@@ -139,7 +139,10 @@ def looks_like(path: Path, head: str) -> bool:
     lines = [l for l in head.splitlines() if l.strip() and not l.lstrip().startswith("#")][:6]
     if not lines:
         return False
-    data = lines[1:] if _split(lines[0].strip(), _delimiter(lines[0]))[0].strip().lower() in _HEADER_WORDS else lines
+    header = [c.strip().lower().replace(" ", "_") for c in _split(lines[0].strip(), _delimiter(lines[0]))]
+    if len(header) >= 2 and header[0] in _HEADER_WORDS and header[1] in _HEADER_WORDS:
+        return True  # "citing,cited", "source target": an edge list whatever its rows hold
+    data = lines[1:] if header and header[0] in _HEADER_WORDS else lines
     if not data:
         return True
     good = 0

@@ -110,7 +110,7 @@ def test_bibtex_library(graph):
     summary = graph.load([CIT / "library.bib"])
     assert (summary.read, summary.loaded, summary.rejected) == (13, 11, 2)
     assert [(r["line"], r["reason"].split(":")[0]) for r in summary.rejects] == [
-        (80, "entry 'nothing' has no DOI, no arXiv id and no title"), (84, "BibTeX entry not understood")]
+        (80, "entry 'nothing' has no DOI, no arXiv id, no title and no journal, volume, first page and year"), (84, "BibTeX entry not understood")]
     warned = {w["line"]: w["warning"] for w in summary.warnings}
     assert "cycle" in warned[62] and "cycle" in warned[68] and "not in the file" in warned[74]
     # two entries with one DOI are one paper, carrying both spellings of its authors as one person each

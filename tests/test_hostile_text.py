@@ -1,6 +1,7 @@
 """Hostile text is data: stored exactly, never executed, never breaking the load."""
 
 import json
+import re
 
 from conftest import SAMPLES, read_jsonl, run
 
@@ -21,7 +22,7 @@ def test_hostile_text_is_stored_exactly(graph, tmp_path):
     rows = []
     for i, title in enumerate(HOSTILE_TITLES):
         row = dict(BASE, proceedings=f"https://openreview.net/forum?id=hostile{i:04d}", title=title, abstract=title * 3,
-                   authors=[title[:40] + " Person", "Zoë O'Brien-Ñúñez"], Models=[], Datasets=[], Spaces=[], arxiv_id="",
+                   authors=[re.sub(r"\s+and\s+", " & ", title[:40]) + " Person", "Zoë O'Brien-Ñúñez"], Models=[], Datasets=[], Spaces=[], arxiv_id="",
                    GitHub=[""])
         rows.append(row)
     big_abstract = ("Ω≈ç√∫ 🧪 " * 12_000)[:100_000]

@@ -120,7 +120,7 @@ def test_hostile_strings_give_valid_rdf_and_survive(graph, tmp_path):
     weird = ['x"}) MATCH (n) DETACH DELETE n //', "<script>alert(1)</script> {curly} `tick` \\ back",
              "Emoji 🧪 and עברית and e\u0301", "tab\tnew\nline", "control \x01\x1f characters"]
     rows = [dict(base, proceedings=f"https://openreview.net/forum?id=h{i} x<>\"", title=t, abstract=t, arxiv_id="",
-                 authors=[t, "José O'Brien"], Models=[f"own er/{t[:5]}"], GitHub=[f"https://github.com/a b/{i}\"<>"])
+                 authors=[t.replace(" and ", " & "), "José O'Brien"], Models=[f"own er/{t[:5]}"], GitHub=[f"https://github.com/a b/{i}\"<>"])
             for i, t in enumerate(weird)]
     src = tmp_path / "hostile.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
