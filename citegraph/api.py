@@ -152,6 +152,11 @@ class CiteGraph:
                                                                 self.database or "neo4j"), 3)
         summary.counts["nodes_created"] = writer.counts["nodes"]
         summary.counts["relationships_created"] = writer.counts["relationships"]
+        if writer.counts.get("self_citations"):
+            summary.counts["self_citations"] = writer.counts["self_citations"]
+            summary.warnings.append({"source": "(all files)", "line": None,
+                                     "warning": f"{writer.counts['self_citations']} citation(s) between two identifiers "
+                                                f"of one paper not written (a paper does not cite itself)"})
         # a new database: the driver's bookmarks and pooled connections belong to the old one
         self.driver.close()
         self.driver = open_driver(self._settings)

@@ -44,6 +44,7 @@ class BulkWriter:
         self.paper_ids: dict = {}  # (kind, value) -> paper id
         self.parent: dict[str, str] = {}  # paper id -> the id it was found to be (union-find)
         self.paper_sources: dict[str, set] = defaultdict(set)
+        self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
         self.edge_files: dict = {}  # (type, start label, end label) -> file of JSON lines
@@ -81,9 +82,13 @@ class BulkWriter:
         root = self._find(ref.minted_id()) if not found else found[0]
         for other in [*found[1:], ref.minted_id()]:
             root = self._union(root, other)
-        weak = ref.weak_title()  # the same entry seen before with nothing but its title
+        weak = ref.weak_title()  # the same entry seen before with nothing but its title (and no other key)
         if weak and weak in self.paper_ids and self._find(self.paper_ids[weak]).startswith("title:"):
-            root = self._union(root, self.paper_ids[weak])
+            other_key = self.title_keys.get(self._find(self.paper_ids[weak]))
+            if not (ref.bibkey and other_key and ref.bibkey != other_key):
+                root = self._union(root, self.paper_ids[weak])
+        if pairs and pairs[0][0] == "title" and ref.bibkey:
+            self.title_keys.setdefault(root, ref.bibkey)
         for pair in pairs:
             self.paper_ids.setdefault(pair, root)
         if ref.title:  # a later entry with nothing but a title finds the paper by it, as in the graph
@@ -211,6 +216,7 @@ class BulkWriter:
                 if end_label == "Paper":
                     end = self._find(end)
                 if rel == "CITES" and start == end:
+                    self.counts["self_citations"] = self.counts.get("self_citations", 0) + 1
                     continue
                 out.write(json.dumps([start, end], ensure_ascii=False) + "\t"
                           + json.dumps([props, srcs], ensure_ascii=False) + "\n")
@@ -241,9 +247,8 @@ class BulkWriter:
                 if ends != current:
                     emit()
                     current, merged, sources = ends, dict(props), set(srcs)
-                else:  # the same relationship again: the first values stay, sources unite
-                    for k, v in props.items():
-                        merged.setdefault(k, v)
+                else:  # the same relationship again: later values win (as in a normal load), sources unite
+                    merged.update(props)
                     sources.update(srcs)
             emit()
         return f"{rel}={path}"

@@ -18,7 +18,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from graph.identity import decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id, slug
+from graph.identity import (decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id,
+                            slug, split_person_list)
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
 from loaders.bibtex import fast_entry, parse_bibtex
@@ -163,6 +164,8 @@ class BibInfo:
     year: int | None = None
     doi: str | None = None
     arxiv_id: str | None = None
+    authors: tuple = ()  # the BibTeX author list, split as BibTeX does (graph.identity.split_person_list)
+    et_al: bool = False
     warning: str | None = None
 
 
@@ -183,7 +186,10 @@ def bibtex_info(text: str | None) -> BibInfo:
     arxiv = None
     if f.get("archiveprefix", "").lower() == "arxiv" or "arxiv" in f.get("journal", "").lower():
         arxiv = normalize_arxiv(f.get("eprint") or f.get("journal"))
+    authors, et_al = split_person_list(f.get("author", ""))
     return BibInfo(
+        authors=tuple(authors),
+        et_al=et_al,
         key=entry.key,
         booktitle=_decoded(f.get("booktitle")),
         year=year,
@@ -264,6 +270,10 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
     }
     for column in INT_COLUMNS:  # checked, so a broken count is reported
         _int(row, column)
+    if not authors and bib.authors:  # no structured list: the BibTeX's, split by the same rules as libraries
+        authors = list(bib.authors)
+        if bib.et_al:
+            props["et_al"] = True
     props = {k: v for k, v in props.items() if v is not None}
     props["stub"] = None  # a full row fills in a paper known before only by an identifier
     records: list = [Node("Paper", paper_id, props)]

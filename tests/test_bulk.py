@@ -3,10 +3,13 @@
 import pytest
 
 from citegraph.errors import LoadError
-from conftest import SAMPLES, run
+from conftest import DATA, SAMPLES, run
 from test_rdf import snapshot
 
-INPUTS = [SAMPLES / "neurips2023-workshops.jsonl", SAMPLES / "hub-artifacts.jsonl", SAMPLES / "citations"]
+REAL = DATA / "real"
+INPUTS = [SAMPLES / "neurips2023-workshops.jsonl", SAMPLES / "hub-artifacts.jsonl", SAMPLES / "citations",
+          # real exports: nested Semantic Scholar papers, institutions, title-only and physics entries
+          REAL / "bibtex", REAL / "openalex", REAL / "s2" / "paper-with-citations.json"]
 
 
 def test_bulk_import_gives_the_same_graph_as_a_normal_load(graph):

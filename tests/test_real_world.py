@@ -236,3 +236,50 @@ def test_docs_fields_md_is_up_to_date():
     from loaders.fields import render
     assert (DATA.parent.parent / "docs" / "fields.md").read_text(encoding="utf-8") == render(), \
         "run `python -m loaders.fields > docs/fields.md`"
+
+
+@pytest.mark.parametrize("order", ["cited-first", "citing-first"])
+def test_openalex_referenced_works_in_the_input_are_filled_in_any_order(graph, tmp_path, order):
+    citing = {"id": "https://openalex.org/W10", "title": "Citing", "publication_year": 2024,
+              "authorships": [{"author": {"display_name": "Ada Lovelace"}, "institutions": []}],
+              "referenced_works": ["https://openalex.org/W11"]}
+    cited = {"id": "https://openalex.org/W11", "title": "Cited", "publication_year": 2020,
+             "host_venue": {"display_name": "Journal of Old Things", "type": "journal"},
+             "authorships": [{"author": {"display_name": "Alan Turing"}, "institutions": []}]}
+    works = [cited, citing] if order == "cited-first" else [citing, cited]
+    path = tmp_path / "works.jsonl"
+    path.write_text("\n".join(json.dumps(w) for w in works) + "\n", encoding="utf-8")
+    graph.load([path])
+    rows = run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.title AS a, b.title AS b, b.stub AS stub, "
+                      "b.year AS year, [(b)-[:PRESENTED_AT]->(v) | v.name] AS venues")
+    assert rows == [{"a": "Citing", "b": "Cited", "stub": None, "year": 2020, "venues": ["Journal of Old Things"]}]
+
+
+def test_semantic_scholar_affiliations_become_institutions(graph, tmp_path):
+    paper = {"paperId": "a" * 40, "title": "Affiliated", "year": 2022,
+             "authors": [{"authorId": "1", "name": "Ada Lovelace", "affiliations": ["University of London"]},
+                         {"authorId": "2", "name": "Alan Turing", "affiliations": ["University of Manchester",
+                                                                                  "University of London"]}]}
+    path = tmp_path / "paper.json"
+    path.write_text(json.dumps(paper), encoding="utf-8")
+    graph.load([path])
+    rows = run(graph, "MATCH (a:Author)-[r:AUTHORED]->(p:Paper) RETURN a.name AS a, r.institutions AS i ORDER BY a")
+    assert rows == [{"a": "Ada Lovelace", "i": ["name:university-of-london"]},
+                    {"a": "Alan Turing", "i": ["name:university-of-london", "name:university-of-manchester"]}]
+    pairs = graph.run_query("institution-collaborations")
+    assert pairs == [{"institution_a": "University of London", "institution_b": "University of Manchester",
+                      "joint_papers": 1}]
+
+
+def test_stats_shows_the_community_labels_as_one_line(graph, cli_env):
+    import subprocess
+    import sys
+    from conftest import SAMPLES
+    subprocess.run([sys.executable, "-m", "citegraph.cli", "load", str(SAMPLES / "neurips2023-workshops.jsonl")],
+                   env=cli_env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "citegraph.cli", "analyze", "coauthorship", "--write"], env=cli_env,
+                   check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-m", "citegraph.cli", "stats"], env=cli_env, check=True,
+                         capture_output=True, text=True).stdout
+    assert not [line for line in out.splitlines() if line.strip().startswith("Community")]
+    assert len([line for line in out.splitlines() if line.strip().startswith("communities")]) == 1
