@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from citegraph.errors import LoadError
-from graph.model import NODES, RELS
+from graph.model import NODES, RELS, UNTITLED
 from graph.papers import PROPERTY, PaperRef, id_rank
 from graph.records import Edge, Node, ReplaceEdges
 
@@ -183,7 +183,8 @@ class BulkWriter:
                 values["sources"] = sorted(sources[root])
                 if hashes.get(root):
                     values["row_hashes"] = hashes[root]
-                w.writerow([root, *[_cell(values.get(q.name)) for q in props], "Paper"])
+                labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
+                w.writerow([root, *[_cell(values.get(q.name)) for q in props], labels])
                 self.counts["nodes"] += 1
 
             for line in f:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import neo4j
 
-from graph.model import COUNTS, VENUE_STATS, Count
+from graph.model import COUNTS, UNTITLED, VENUE_STATS, Count
 
 
 def counted_at(rel: str, start: str | None, end: str | None) -> list[tuple[Count, str]]:
@@ -44,12 +44,17 @@ def recount(count: Count, var: str, *, check_label: bool = False) -> str:
 
 
 def refresh_statements() -> list[str]:
-    """Recount every node (auto-commit, in batches); only changed values are written."""
+    """Recount every node (auto-commit, in batches); only changed values are written. The
+    Untitled label of papers is put right too."""
     return [
-        f"MATCH (n:`{c.label}`) WITH n, COUNT {{ {c.pattern('n')} }} AS c "
-        f"WHERE coalesce(n.`{c.prop}`, 0) <> c "
-        f"CALL (n, c) {{ SET n.`{c.prop}` = c }} IN TRANSACTIONS OF 10000 ROWS"
-        for c in COUNTS
+        *(f"MATCH (n:`{c.label}`) WITH n, COUNT {{ {c.pattern('n')} }} AS c "
+          f"WHERE coalesce(n.`{c.prop}`, 0) <> c "
+          f"CALL (n, c) {{ SET n.`{c.prop}` = c }} IN TRANSACTIONS OF 10000 ROWS"
+          for c in COUNTS),
+        f"MATCH (n:Paper) WHERE n.title IS NULL AND NOT n:`{UNTITLED}` "
+        f"CALL (n) {{ SET n:`{UNTITLED}` }} IN TRANSACTIONS OF 10000 ROWS",
+        f"MATCH (n:`{UNTITLED}`) WHERE n.title IS NOT NULL "
+        f"CALL (n) {{ REMOVE n:`{UNTITLED}` }} IN TRANSACTIONS OF 10000 ROWS",
     ]
 
 

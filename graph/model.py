@@ -53,7 +53,8 @@ SOURCES = Prop("sources", L, "inputs that asserted this node")
 PAPER = NodeType(
     "Paper", "id",
     "A paper. `id` is the OpenReview forum id when there is one, else a prefixed identifier "
-    "(`arxiv:2312.06932`, `doi:10.1/x`, `openalex:W1`, `s2:123`, `corpus:456`).",
+    "(`arxiv:2312.06932`, `doi:10.1/x`, `openalex:W1`, `s2:123`, `corpus:456`). A paper without a title "
+    "(known only by an identifier) also carries the label `Untitled`.",
     (
         Prop("id", S, "OpenReview forum id, or a prefixed identifier"),
         Prop("title", S, "title as given by the structured `title` column"),
@@ -90,6 +91,10 @@ PAPER = NodeType(
     indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "cite_key", "title_key", "year",
              "citation_count"),
 )
+
+# Papers without a title also carry this label (kept by every write, like the counts): the
+# Neo4j Browser styles by label, and captions these papers by their id instead of a blank.
+UNTITLED = "Untitled"
 
 # Authors of the 20 largest coauthorship communities carry one of these labels after
 # `analyze coauthorship --write` (the Neo4j Browser colours nodes by label).

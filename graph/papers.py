@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, slug
 from graph.counts import recount
-from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES
+from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 
 MATCH_ORDER = ("doi", "arxiv", "openreview", "openalex", "s2", "corpus", "cite", "title")
 STRONG = MATCH_ORDER[:-2]  # identifiers that always identify; cite and title only stand in for them
@@ -160,6 +160,7 @@ def merge_statements() -> list[str]:
                 f"{move} ON CREATE SET n = properties(r) "
                 f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')}")
     statements.append("MATCH (gone:Paper {id: $gone}) DETACH DELETE gone")
+    statements.append(f"MATCH (keep:Paper {{id: $keep}}) WHERE keep.title IS NOT NULL REMOVE keep:`{UNTITLED}`")
     # relationships that both nodes had are now one: recount keep and its neighbours
     for count in COUNTS:
         if count.label == "Paper":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import neo4j
 
 from graph.counts import counted_at, recount
-from graph.model import NODES, check_label, check_rel_type
+from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef, PaperResolver
 from graph.records import Edge, Node, ReplaceEdges
 
@@ -30,6 +30,10 @@ _ADD_SOURCE = ("reduce(acc = coalesce({v}.sources, []), s IN coalesce(row.src, [
 def _key_of(label: str) -> str:
     return NODES[label].key if label in NODES else "id"
 
+
+# Papers without a title carry the label Untitled (graph.model.UNTITLED), kept with every write.
+_UNTITLED = (f" FOREACH (_ IN CASE WHEN n.title IS NULL THEN [1] ELSE [] END | SET n:`{UNTITLED}`)"
+             f" FOREACH (_ IN CASE WHEN n.title IS NULL THEN [] ELSE [1] END | REMOVE n:`{UNTITLED}`)")
 
 # Papers keep one fingerprint per source of the row that described them (a re-load skips
 # rows whose fingerprint is already there; see loaders.paper_rows).
@@ -44,7 +48,7 @@ def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     extra = "".join(f" SET n:`{check_label(x)}`" for x in extra_labels)
     return (f"UNWIND $rows AS row MERGE (n:`{label}` {{`{key}`: row.key}}) "
             f"ON CREATE SET n += row.create SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
-            f"{extra}{_ROW_HASH if label == 'Paper' else ''}")
+            f"{extra}{_ROW_HASH + _UNTITLED if label == 'Paper' else ''}")
 
 
 def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
@@ -53,7 +57,7 @@ def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     extra = "".join(f":`{check_label(x)}`" for x in extra_labels)
     return (f"UNWIND $rows AS row CREATE (n:`{label}`{extra} {{`{_key_of(label)}`: row.key}}) "
             f"SET n += row.create SET n += row.props, n.sources = coalesce(row.src, [$source])"
-            f"{_ROW_HASH if label == 'Paper' else ''}")
+            f"{_ROW_HASH + _UNTITLED if label == 'Paper' else ''}")
 
 
 def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:

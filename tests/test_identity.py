@@ -70,3 +70,47 @@ def test_openreview_and_openalex():
     assert normalize_openalex("https://openalex.org/W2741809807") == "W2741809807"
     assert normalize_openalex("w123") == "W123"
     assert normalize_openalex("https://openalex.org/X1") is None
+
+
+@pytest.mark.parametrize("value, names, et_al", [
+    # dblp: one author per line
+    ("Carole H. Sudre and\n               Wenqi Li and\n               Tom Vercauteren",
+     ["Carole H. Sudre", "Wenqi Li", "Tom Vercauteren"], False),
+    # ACL Anthology: Last, First with two spaces before `and` and a line break after
+    ("Libovick{\\'y}, Jind{\\v{r}}ich  and\n      Helcl, Jind{\\v{r}}ich",
+     ["Libovick{\\'y}, Jind{\\v{r}}ich", "Helcl, Jind{\\v{r}}ich"], False),
+    # Springer: `and` at the start of each line
+    ("Neef, Sebastian\nand Oudeh, Maath", ["Neef, Sebastian", "Oudeh, Maath"], False),
+    # tabs, upper case, and others
+    ("A. Alpha\tAND\tB. Beta and others", ["A. Alpha", "B. Beta"], True),
+    ("Smith, J. et al.", ["Smith, J."], True),
+    # braces protect: a corporate name, and BibTeX's count of escaped braces
+    ("{Barnes and Noble} and Doe, Jane", ["{Barnes and Noble}", "Doe, Jane"], False),
+    ("Canada, Environment \\{and\\} Climate Change", ["Canada, Environment \\{and\\} Climate Change"], False),
+    # `and` inside a word is not a separator
+    ("Alexander Andrews and Sandra Anderson", ["Alexander Andrews", "Sandra Anderson"], False),
+    ("", [], False),
+])
+def test_person_lists_as_exporters_write_them(value, names, et_al):
+    from graph.identity import split_person_list
+    assert split_person_list(value) == (names, et_al)
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("Libovick{\\'y}, Jind{\\v{r}}ich", "Jindřich Libovický"),
+    ("van der Geest, Rob J.", "Rob J. van der Geest"),
+    ("{McLachlan}, Paul", "Paul McLachlan"),
+    ("{Google Brain}", "Google Brain"),
+    ("{Barnes and Noble, Inc.}", "Barnes and Noble, Inc."),
+    ("Gonz{\\'a}lez-Santamarta, Miguel {\\'A}.", "Miguel Á. González-Santamarta"),
+    ("John Smith, Jr.", "John Smith, Jr."),
+])
+def test_display_names_by_bibtex_name_parts(raw, shown):
+    assert display_name(raw) == shown
+
+
+def test_citation_key_needs_all_four_parts():
+    from graph.papers import citation_key
+    assert citation_key("Phys. Rev. Lett.", "77", "3865--3868", 1996) == "phys-rev-lett/77/3865/1996"
+    assert citation_key("Phys. Rev. Lett.", "77", None, 1996) is None
+    assert citation_key(None, "77", "3865", 1996) is None
