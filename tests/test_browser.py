@@ -88,3 +88,34 @@ def test_guide_and_style_are_served(neo4j_server):
         assert f"<h3>{name}</h3>" in guide
     style = urllib.request.urlopen(base + "citegraph.grass").read().decode()
     assert "node.Paper" in style and "node.Community0" in style
+
+
+def test_untitled_papers_are_captioned_by_their_id(neo4j_server, graph, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run `make browser-deps` (make test does)")
+    import urllib.parse
+
+    from playwright.sync_api import sync_playwright
+
+    (tmp_path / "cites.csv").write_text("10.1234/a,10.1234/b\n10.1234/c,10.1234/b\n", encoding="utf-8")
+    (tmp_path / "titled.bib").write_text("@article{x, title = {A Titled Paper}, doi = {10.1234/a}}\n", encoding="utf-8")
+    graph.load([tmp_path / "cites.csv", tmp_path / "titled.bib"])
+    query = "MATCH (p:Paper)-[r:CITES]->(q:Paper) RETURN p, r, q"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 850})
+            page.goto(neo4j_server.browser_url + "&cmd=edit&arg=" + urllib.parse.quote(query))
+            page.fill('[data-testid="password"]', neo4j_server.password)
+            page.click('[data-testid="connect"]')
+            page.wait_for_selector("text=You are connected as user", timeout=60_000)
+            page.wait_for_timeout(2000)  # the style is applied on connect
+            page.keyboard.press("Control+Enter")
+            page.wait_for_function("() => document.querySelectorAll('svg g.node').length >= 3", timeout=60_000)
+            captions = page.evaluate("() => Array.from(document.querySelectorAll('svg g.node'))"
+                                     ".map(g => g.textContent.trim())")
+        finally:
+            browser.close()
+    # the titled paper by its title; the two known only by a DOI by their id (the Browser cuts it short)
+    assert "A Titled Paper" in captions and len(captions) == 3
+    assert all(c.startswith("doi:10.1") for c in captions if c != "A Titled Paper")
