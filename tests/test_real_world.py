@@ -283,3 +283,25 @@ def test_stats_shows_the_community_labels_as_one_line(graph, cli_env):
                          capture_output=True, text=True).stdout
     assert not [line for line in out.splitlines() if line.strip().startswith("Community")]
     assert len([line for line in out.splitlines() if line.strip().startswith("communities")]) == 1
+
+
+def test_citations_page_item_points_at_the_paper_it_belongs_to(graph):
+    item = json.loads((REAL / "s2" / "citation-item.json").read_text(encoding="utf-8"))
+    graph.load([REAL / "s2" / "citation-item.json"], of_paper="10.1234/the-cited-paper")
+    rows = run(graph, "MATCH (q:Paper)-[r:CITES]->(:Paper {doi: '10.1234/the-cited-paper'}) "
+                      "RETURN q.title AS title, r.intents AS intents, r.is_influential AS inf")
+    assert rows == [{"title": item["citingPaper"]["title"], "intents": sorted(set(item["intents"])),
+                     "inf": item["isInfluential"]}]
+
+
+def test_paper_rows_without_an_author_list_take_the_bibtex_authors():
+    """A unit test (no server): the dataset row's BibTeX column is split by the library rules."""
+    from graph.records import Node
+    from loaders.paper_dataset import PaperContext, row_records
+
+    bibtex = "@inproceedings{k,\n  title={T},\n  author={R{\\\"o}sch, Philipp J.  and\n      Libovick{\\'y}, Jind{\\v{r}}ich and others},\n  year={2022}\n}"
+    records, _ = row_records({"title": "T", "authors": [], "bibtext": bibtex,
+                              "proceedings": "https://openreview.net/forum?id=abcdef1"}, PaperContext("rows"))
+    names = [r.create_props["name"] for r in records if isinstance(r, Node) and r.label == "Author"]
+    assert names == ["Philipp J. Rösch", "Jindřich Libovický"]
+    assert records[0].props["et_al"] is True
