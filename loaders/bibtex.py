@@ -341,7 +341,8 @@ def _entry_rows(parsed: BibParse, source: str) -> Iterator:
         if entry.key.startswith("DBLP:"):  # dblp names its entries by its own record key
             props["dblp_key"] = entry.key[len("DBLP:"):]
         work = Work(ref=ref, title=title, year=year, authors=authors, venue=venue, props=props, et_al=et_al)
-        yield Row(source, entry.line, records=work_records(work), warnings=notes)
+        records = work_records(work)
+        yield Row(source, entry.line, records=records, warnings=notes + work.warnings)
 
 
 _DOI_KEY = re.compile(r"10\.\d{4,9}/\S+")

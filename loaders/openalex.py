@@ -227,7 +227,11 @@ def work_from(obj) -> Work:
     for key in ("doi",):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise WorkError(f"{key} should be text")
-    doi = normalize_doi(obj.get("doi") or ids.get("doi"))
+    given_doi = obj.get("doi") or ids.get("doi")
+    doi = normalize_doi(given_doi)
+    warnings = []
+    if given_doi and not doi:
+        warnings.append(f"doi {str(given_doi)[:100]!r} is not a DOI; left out")
     arxiv = _arxiv_of(obj)
     if doi and _ARXIV_DOI.match(doi):
         doi = None  # the arXiv DOI is the arXiv id, kept as such
@@ -265,7 +269,6 @@ def work_from(obj) -> Work:
     if refs is not None and not isinstance(refs, list):
         raise WorkError("referenced_works should be a list")
     references = None
-    warnings = []
     if refs is not None:
         references = []
         for r in refs:

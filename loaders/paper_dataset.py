@@ -284,7 +284,10 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
         if not name.strip():
             continue
         key = name_key(name)
-        if not key or key in keys:
+        if not key:
+            continue
+        if key in keys:  # the same person twice in one list keeps the first place
+            warnings.append(f"author {name!r} is listed twice; kept at place {keys.index(key) + 1}")
             continue
         keys.append(key)
         records.append(Node("Author", key, create_props={"name": display_name(name)}))

@@ -164,6 +164,11 @@ def work_from(obj, where: str = "", anchor: PaperRef | None = None, warnings: li
     """A paper object as a Work, with its nested references and citations as related works."""
     warnings = warnings if warnings is not None else []
     ref = ref_of(obj, where)
+    ext = obj.get("externalIds") if isinstance(obj.get("externalIds"), dict) else {}
+    for key, normal in (("DOI", ref.doi), ("ArXiv", ref.arxiv)):
+        if ext.get(key) and not normal:
+            warnings.append(f"{where}externalIds.{key} {str(ext[key])[:100]!r} is not a{'n arXiv id' if key == 'ArXiv' else ' DOI'}; "
+                            f"left out")
     if not ref:
         raise PaperError(f"{where}no identifier (paperId, corpusId, externalIds or title)")
     title = obj.get("title")
@@ -186,7 +191,7 @@ def work_from(obj, where: str = "", anchor: PaperRef | None = None, warnings: li
     props = {prop: str(ext[key]).strip() for key, prop in _EXTRA_IDS.items()
              if isinstance(ext.get(key), (str, int)) and str(ext[key]).strip()}
     work = Work(ref=ref, title=title.strip() if title else None, abstract=abstract, year=year,
-                authors=_people(obj.get("authors"), where), venue=venue, props=props)
+                authors=_people(obj.get("authors"), where), venue=venue, props=props, warnings=warnings)
     for field, outgoing in (("references", True), ("citations", False)):
         items = obj.get(field)
         if items is None:
@@ -263,6 +268,7 @@ def _records(obj, anchor: PaperRef | None, warnings: list) -> list:
         if other is None:
             raise PaperError(f"{wrapper} has no identifier")
         records = work_records(other)
+        warnings.extend(other.warnings)
         if anchor is None:
             warnings.append("a /references or /citations item: the citation is not written without --of "
                             "(the page does not say which paper it belongs to)")
@@ -272,7 +278,12 @@ def _records(obj, anchor: PaperRef | None, warnings: list) -> list:
             return records
         start, end = (anchor, other.ref) if wrapper == "citedPaper" else (other.ref, anchor)
         return [*records, *stub_records(anchor), Edge("CITES", "Paper", start, "Paper", end, props)]
-    return work_records(work_from(obj, "", anchor, warnings))
+    work = work_from(obj, "", anchor, warnings)
+    records = work_records(work)  # (adds to the warnings what it does not write)
+    for other in work.related:  # say which nested paper a warning is about
+        warnings.extend(w if w.startswith(("references[", "citations[")) else f"{other.ref.minted_id()}: {w}"
+                        for w in other.warnings)
+    return records
 
 
 def read(path, source: str, options) -> Iterator[Row]:

@@ -107,7 +107,8 @@ def work_records(work: Work) -> list:
         if not person.name or not person.name.strip():
             continue
         key = name_key(person.name)
-        if key in keys:
+        if key in keys:  # the same person twice in one list keeps the first place
+            work.warnings.append(f"author {person.name!r} is listed twice; kept at place {keys.index(key) + 1}")
             continue
         keys.append(key)
         extra = {k: v for k, v in {"orcid": person.orcid, "openalex_id": person.openalex_id}.items() if v}
@@ -135,7 +136,12 @@ def work_records(work: Work) -> list:
         records.append(Edge("PRESENTED_AT", "Paper", ref, "Venue", v.id))
 
     if work.references is not None:  # the complete list: what the source no longer cites goes
-        cited_refs = [c for c in work.references if c]
+        cited_refs = []
+        for cited in work.references:
+            if cited in cited_refs:
+                work.warnings.append(f"reference {cited.minted_id()} is listed twice; written once")
+            elif cited:
+                cited_refs.append(cited)
         for cited in cited_refs:
             records += stub_records(cited)
             records.append(Edge("CITES", "Paper", ref, "Paper", cited, work.citation_props.get((ref, cited), {})))
