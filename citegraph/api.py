@@ -1,10 +1,11 @@
 """The Python API: everything the command line does, as functions.
 
     >>> from citegraph import CiteGraph
-    >>> with CiteGraph.connect() as cg:              # flags/env/managed server, like the CLI
+    >>> with CiteGraph.connect() as cg:  # doctest: +SKIP
     ...     summary = cg.load(["samples/papers.jsonl"], conference="NeurIPS 2023")
     ...     rows = cg.run_query("top-authors", limit=5)
 
+``connect`` finds the server like the CLI does (flags, NEO4J_* variables, the managed server).
 The driver is built once (``connect``) or handed in (``CiteGraph(driver)``);
 a CiteGraph closes only a driver it built.
 """
@@ -14,15 +15,28 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import neo4j
+from tqdm import tqdm
 
+import queries
 from citegraph.connection import open_driver, resolve
+from citegraph.errors import LoadError
+from citegraph.rdf import format_for
+from citegraph.server import ManagedServer
+from citegraph.server.admin_import import run_import
+from graph.bulk import ARRAY, BulkWriter
+from graph.counts import refresh_counts, refresh_venue_stats
+from graph.rdf import DEFAULT_BASE_IRI
+from graph.reader import run_cypher
 from graph.schema import ensure_schema
 from graph.writer import GraphWriter
+from loaders import LoadOptions, detect_format, expand_paths, read
+from loaders.paper_dataset import Conference
 
 
 @dataclass
@@ -77,23 +91,21 @@ class CiteGraph:
 
     def load(self, paths: list[str | Path], fmt: str = "auto", *, conference: str | None = None,
              source: str | None = None, rejects_path: str | Path | None = None,
-             progress: bool | None = None, batch_size: int = 10_000, bulk: bool = False, **extra) -> LoadSummary:
+             progress: bool | None = None, batch_size: int = 10_000, bulk: bool = False, id_scheme: str = "auto",
+             of_paper: str | None = None) -> LoadSummary:
         """Load files; bad rows are reported in the summary, never fatal to the good ones.
 
         ``bulk=True`` builds an empty database with ``neo4j-admin database import`` (see
         ``graph.bulk``): much faster for very large first loads, managed server only.
+        ``id_scheme`` says how edge lists' bare identifiers read; ``of_paper`` names the paper
+        whose Semantic Scholar ``/references`` or ``/citations`` page is loaded.
         """
-        from loaders import LoadOptions, expand_paths
-        from loaders.paper_dataset import Conference
-
         started = time.perf_counter()
         options = LoadOptions(source=source, conference=Conference.parse(conference) if conference else None,
-                              id_scheme=extra.pop("id_scheme", "auto"), of_paper=extra.pop("of_paper", None),
-                              extra=extra)
+                              id_scheme=id_scheme, of_paper=of_paper)
         summary = LoadSummary()
         for p in paths:
             if not str(p).startswith("hf:") and not Path(p).exists():
-                from citegraph.errors import LoadError
                 raise LoadError(f"{p}: no such file")
         rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
         show = sys.stderr.isatty() if progress is None else progress
@@ -106,7 +118,7 @@ class CiteGraph:
                 self._bulk(files, fmt, options, summary, rejects_file, show)
             else:
                 self.ensure_schema()
-                options = dataclasses.replace(options, extra={**options.extra, "unchanged": self._unchanged})
+                options = dataclasses.replace(options, unchanged=self._unchanged)
                 for path in files:
                     # one writer per file: its batches are committed before the next file starts
                     with GraphWriter(self.driver, self.database, source=None, batch_size=batch_size) as writer:
@@ -119,7 +131,6 @@ class CiteGraph:
                             "warning": f"{writer.counts.self_citations} citation(s) between two identifiers of one "
                                        f"paper not written (a paper does not cite itself)"})
                 if any(summary.counts.values()):  # a re-load of unchanged data skips this
-                    from graph.counts import refresh_venue_stats
                     refresh_venue_stats(self.driver, self.database)
         finally:
             if rejects_file:
@@ -128,11 +139,6 @@ class CiteGraph:
         return summary
 
     def _bulk(self, files, fmt, options, summary: LoadSummary, rejects_file, show: bool) -> None:
-        import tempfile
-
-        from citegraph.errors import LoadError
-        from citegraph.server import ManagedServer
-        from graph.bulk import BulkWriter, run_import
 
         home = self._settings.home if self._settings else None
         if home is None:
@@ -148,8 +154,8 @@ class CiteGraph:
             for path in files:
                 self._load_one(path, fmt, options, summary, rejects_file, show, writer)
             node_args, rel_args = writer.finish()
-            summary.counts["import_seconds"] = round(run_import(server, node_args, rel_args,
-                                                                self.database or "neo4j"), 3)
+            summary.counts["import_seconds"] = round(run_import(server, node_args, rel_args, self.database or "neo4j",
+                                                                array_delimiter=ARRAY), 3)
         summary.counts["nodes_created"] = writer.counts["nodes"]
         summary.counts["relationships_created"] = writer.counts["relationships"]
         if writer.counts.get("self_citations"):
@@ -173,10 +179,7 @@ class CiteGraph:
 
     def _load_one(self, path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool,
                   writer) -> None:
-        from tqdm import tqdm
 
-        from citegraph.errors import LoadError
-        from loaders import detect_format, read
 
         stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
         bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
@@ -232,9 +235,7 @@ class CiteGraph:
         ``query`` is a query name (see ``citegraph queries``) or a ``.cypher`` file;
         the keyword arguments are its parameters (``name=...`` included).
         """
-        import queries
-
-        return queries.run_cypher(self.driver, queries.find(query, queries_dirs), params, self.database)
+        return run_cypher(self.driver, queries.find(query, queries_dirs), params, self.database)
 
     # -- analytics -------------------------------------------------------------
     def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None,
@@ -242,7 +243,7 @@ class CiteGraph:
         """Project the coauthorship graph, compute every measure, optionally store them on Authors.
 
         The returned analysis times its phases (``analysis.phases``, seconds)."""
-        from citegraph.analysis import coauthorship
+        from citegraph.analysis import coauthorship  # networkx, igraph: loaded when analytics run
 
         started = time.perf_counter()
         projection = coauthorship.project_lists(self.driver, self.database)
@@ -258,9 +259,7 @@ class CiteGraph:
     # -- RDF -------------------------------------------------------------------
     def export_rdf(self, out: str, fmt: str | None = None, base_iri: str | None = None, page_size: int = 5000):
         """Stream the graph to an RDF file (``-`` for standard output); returns ExportStats."""
-        from citegraph.rdf import format_for
-        from citegraph.rdf.export import export
-        from graph.rdf import DEFAULT_BASE_IRI
+        from citegraph.rdf.export import export  # loaded when an export runs
 
         return export(self.driver, out, format_for(out, fmt) if out != "-" else (fmt or "turtle"),
                       base_iri or DEFAULT_BASE_IRI, self.database, page_size)
@@ -288,7 +287,6 @@ class CiteGraph:
     def recount(self) -> int:
         """Recompute the counts and statistics kept on nodes (``paper_count``, ``citation_count``,
         venue statistics); needed only after writing with your own Cypher. Returns values changed."""
-        from graph.counts import refresh_counts
         return refresh_counts(self.driver, self.database)
 
     def reset(self) -> int:
@@ -309,3 +307,16 @@ def run_query(query: str, /, *, queries_dirs=(), **params) -> list[dict]:
     """
     with CiteGraph.connect() as cg:
         return cg.run_query(query, queries_dirs=queries_dirs, **params)
+
+
+def run_sparql(query: str, data, /, *, queries_dirs=(), **params) -> list[dict]:
+    """Run a SPARQL query (a canned twin by name, or a ``.rq`` file) on exported RDF files; no
+    Neo4j needed.
+
+    >>> from citegraph.api import run_sparql
+    >>> run_sparql("top-authors", ["graph.ttl"], limit=2)   # doctest: +SKIP
+    [{'author': 'Kohei Nakajima', 'papers': 3}, {'author': 'Mikail Khona', 'papers': 3}]
+    """
+    from citegraph.rdf import sparql  # pyoxigraph's store: loaded when SPARQL runs
+
+    return sparql.run_sparql(sparql.open_store(data), queries.find(query, queries_dirs, language="sparql"), params)

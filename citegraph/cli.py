@@ -353,7 +353,7 @@ def run_query_command(name, params, fmt, queries_dirs, **conn):
     given = canned.parse_assignments(params)
     canned.bind(query, given)  # report missing parameters before connecting
     with open_graph(conn) as cg:
-        rows = canned.run_cypher(cg.driver, query, given, cg.database)
+        rows = cg.run_query(name, queries_dirs=queries_dirs, **given)
     click.echo(render(rows, fmt, list(query.columns) or None))
 
 
@@ -509,11 +509,12 @@ def sparql(query, data, params, fmt, queries_dirs):
       citegraph sparql coauthors --data graph.ttl -p "name=Fartash Faghri"
     """
     import queries as canned
+    from citegraph.api import run_sparql
 
     q = canned.find(query, queries_dirs, language="sparql")
     given = canned.parse_assignments(params)
     canned.bind(q, given)
-    rows = canned.run_sparql(canned.open_store(data), q, given)
+    rows = run_sparql(query, data, queries_dirs=queries_dirs, **given)
     click.echo(render(rows, fmt, list(q.columns) or None))
 
 

@@ -1,23 +1,6 @@
-"""Errors that reach the user as one clean line (the CLI turns them into exit codes)."""
+"""The errors of citegraph, for users of the Python API (they live in ``graph.errors``, at the
+bottom of the layers, so that every layer can raise them)."""
 
+from graph.errors import CitegraphError, ConnectionFailed, LoadError, QueryError, ServerError
 
-class CitegraphError(Exception):
-    """Base class: a problem the user can act on, with a message that says how."""
-
-    exit_code = 1
-
-
-class ServerError(CitegraphError):
-    """The managed Neo4j could not be provisioned, started or stopped."""
-
-
-class ConnectionFailed(CitegraphError):
-    """No Neo4j answered where we looked."""
-
-
-class QueryError(CitegraphError):
-    """A canned query is unknown, lacks a parameter, or was refused by the server."""
-
-
-class LoadError(CitegraphError):
-    """An input could not be read at all (not one bad row: those are rejects)."""
+__all__ = ["CitegraphError", "ConnectionFailed", "LoadError", "QueryError", "ServerError"]

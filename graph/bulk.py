@@ -20,11 +20,10 @@ import csv
 import json
 import os
 import subprocess
-import time
 from collections import defaultdict
 from pathlib import Path
 
-from citegraph.errors import LoadError
+from graph.errors import LoadError
 from graph.model import NODES, RELS, UNTITLED
 from graph.papers import PROPERTY, PaperRef, id_rank
 from graph.records import Edge, Node, ReplaceEdges
@@ -263,28 +262,3 @@ def _cell(value):
     if isinstance(value, (list, tuple)):
         return ARRAY.join(str(v) for v in value)
     return value
-
-
-def run_import(server, node_args: list[str], rel_args: list[str], database: str = "neo4j") -> float:
-    """Stop the managed server, import, start it again; returns the import's seconds."""
-    from citegraph.server import ADMIN_CLASS, find_java, provision
-
-    java = find_java()
-    lib = provision()
-    status = server.status()
-    if status.running:
-        server.stop()
-    cmd = [java, "-Xmx4g", "-cp", f"{lib}/*", ADMIN_CLASS, "database", "import", "full", database,
-           "--overwrite-destination=true", "--multiline-fields=true", f"--array-delimiter={ARRAY}",
-           "--skip-bad-relationships=true", "--bad-tolerance=1000000000",
-           f"--report-file={server.home / 'logs' / 'import.report'}",
-           *[f"--nodes={n}" for n in node_args], *[f"--relationships={r}" for r in rel_args]]
-    env = dict(os.environ, NEO4J_HOME=str(server.home), NEO4J_CONF=str(server.home / "conf"))
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        server.start(bolt_port=status.bolt_port, http_port=status.http_port)
-        raise LoadError(f"neo4j-admin import failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
-    server.start(bolt_port=status.bolt_port, http_port=status.http_port)
-    return seconds

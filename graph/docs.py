@@ -6,6 +6,8 @@ so the documentation cannot drift from the model.
 
 from __future__ import annotations
 
+import sys
+
 from graph.model import DERIVED_PROPS, NODE_TYPES, REL_TYPES
 
 
@@ -47,8 +49,19 @@ def render() -> str:
 
 def render_rdf() -> str:
     """The RDF mapping table (docs/rdf.md)."""
-    from graph.rdf import (AUTHOR_LIST, DATATYPES, DEFAULT_BASE_IRI, EXTRA_LABEL_CLASSES, NODE_MAPPINGS, PREFIXES,
-                           REL_MAPPINGS, REL_PROP_PREDICATES, SOURCE_CLASS, SOURCE_PREDICATE, STUB_CLASS)
+    from graph.rdf import (
+        AUTHOR_LIST,
+        DATATYPES,
+        DEFAULT_BASE_IRI,
+        EXTRA_LABEL_CLASSES,
+        NODE_MAPPINGS,
+        PREFIXES,
+        REL_MAPPINGS,
+        REL_PROP_PREDICATES,
+        SOURCE_CLASS,
+        SOURCE_PREDICATE,
+        STUB_CLASS,
+    )
 
     def c(iri: str) -> str:
         for prefix, ns in PREFIXES.items():
@@ -111,6 +124,5 @@ def render_rdf() -> str:
 
 
 if __name__ == "__main__":
-    import sys
 
     print(render_rdf() if "--rdf" in sys.argv else render(), end="")

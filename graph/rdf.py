@@ -19,6 +19,7 @@ Rules that make the mapping lossless:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -233,7 +234,6 @@ def derived_links(label: str, props: dict) -> list[tuple[str, str]]:
 
 def _url_ok(url: str) -> bool:
     """Only well-formed http(s) URLs become IRIs (a hostile string stays a literal)."""
-    import re
     return bool(re.fullmatch(r"https?://[^\s<>\"{}|\\^`\x00-\x20\x7f]+", url or ""))
 
 

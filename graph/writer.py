@@ -19,7 +19,8 @@ import neo4j
 
 from graph.counts import counted_at, recount
 from graph.model import NODES, UNTITLED, check_label, check_rel_type
-from graph.papers import PaperRef, PaperResolver
+from graph.papers import PaperRef
+from graph.resolver import PaperResolver
 from graph.records import Edge, Node, ReplaceEdges
 
 # Add each of the row's sources (default: the source being loaded) to a ``sources`` list once.

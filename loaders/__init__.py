@@ -15,13 +15,25 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.errors import LoadError
+from graph.errors import LoadError
+from graph.identity import normalize_arxiv, openreview_id
 from graph.records import Reject, Row
-from loaders import (bibtex, csv_table, edge_list, hf_datasets, json_document, jsonl, openalex, parquet, rdf,
-                     semantic_scholar, viewer_dump)
+from loaders import (
+    bibtex,
+    csv_table,
+    edge_list,
+    hf_datasets,
+    json_document,
+    jsonl,
+    openalex,
+    parquet,
+    rdf,
+    semantic_scholar,
+    viewer_dump,
+)
 from loaders.paper_dataset import LIST_COLUMNS, Conference, PaperContext, RowError, row_records
 from loaders.rows import RawRow
 
@@ -32,7 +44,8 @@ class LoadOptions:
     conference: Conference | None = None
     id_scheme: str = "auto"  # edge lists: how to read bare identifiers
     of_paper: str | None = None  # Semantic Scholar /references and /citations pages: whose they are
-    extra: dict = field(default_factory=dict)
+    # paper rows: ``unchanged(pairs of (paper id, fingerprint))`` -> ids the graph holds exactly so
+    unchanged: Callable[[list], set] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,6 @@ CHUNK = 2000
 def row_fingerprint(raw: RawRow, options: LoadOptions) -> tuple[str | None, str]:
     """The id a paper row will most likely have, and a hash (24 hex digits) of everything that
     shapes its records."""
-    from graph.identity import normalize_arxiv, openreview_id
 
     value = raw.value if isinstance(raw.value, dict) else {}
     forum = openreview_id(value.get("proceedings")) if isinstance(value.get("proceedings"), str) else None
@@ -66,12 +78,12 @@ def row_fingerprint(raw: RawRow, options: LoadOptions) -> tuple[str | None, str]
 def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions) -> Iterator[Row]:
     """Map container rows of a paper dataset to records; never raises for one bad row.
 
-    With an ``unchanged`` checker in ``options.extra`` (the API gives one), rows are
+    With an ``unchanged`` checker in ``options`` (the API gives one), rows are
     read in chunks and a row whose fingerprint the graph already holds for this source
     is not converted or written again: re-loading unchanged data costs a read and a lookup.
     """
     ctx = PaperContext(source=source, conference=options.conference)
-    unchanged = options.extra.get("unchanged")
+    unchanged = options.unchanged
     chunk: list = []
     for raw in raw_rows:
         chunk.append(raw)

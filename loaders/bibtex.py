@@ -16,12 +16,16 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import bibtexparser
 
-from graph.identity import split_person_list
+from graph.identity import decode_latex, normalize_arxiv, normalize_doi, split_person_list
+from graph.papers import PaperRef, citation_key
+from graph.records import Node, Reject, Row
+from loaders.works import Person, VenueRef, Work, work_records
 
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+_BIBTEXPARSER_LOG = logging.getLogger("bibtexparser")
 
 # "@type{ key," — the key is everything up to the first comma
 _ENTRY_HEAD = re.compile(r"@(\w+)([ \t]*[{(][ \t]*)([^,\n]*?)([ \t]*,)")
@@ -62,7 +66,14 @@ def _protect_keys(text: str) -> tuple[str, dict[str, str]]:
 def parse_bibtex(text: str) -> BibParse:
     """Parse BibTeX text; every entry is returned or reported with its line and reason."""
     protected, originals = _protect_keys(text)
-    library = bibtexparser.parse_string(protected)
+    # bibtexparser logs every broken entry; they are reported as rejects here instead, so its
+    # log is quiet while it parses (and only then: the caller's logging is left as it was)
+    level = _BIBTEXPARSER_LOG.level
+    _BIBTEXPARSER_LOG.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(protected)
+    finally:
+        _BIBTEXPARSER_LOG.setLevel(level)
     result = BibParse()
     lines = text.splitlines()
     for block in library.blocks:
@@ -207,14 +218,12 @@ def clean_text(value: str | None) -> str | None:
     """LaTeX to Unicode for titles and venue names: braces, accents, ``\\\\`` and ``\\&`` resolved."""
     if not value:
         return None
-    from graph.identity import decode_latex
     text = decode_latex(value.replace("\\\\", " "))
     text = " ".join(text.replace("{", "").replace("}", "").split())
     return text or None
 
 
 def arxiv_of(fields: dict) -> str | None:
-    from graph.identity import normalize_arxiv, normalize_doi
     eprint = fields.get("eprint")
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     if eprint and (prefix in ("arxiv", "") and normalize_arxiv(eprint)):
@@ -237,9 +246,6 @@ def arxiv_of(fields: dict) -> str | None:
 
 def read(path, source: str, options) -> Iterator:
     """Every entry of a BibTeX file lands as a paper (or venue), or is reported with its line and reason."""
-    from pathlib import Path
-
-    from graph.records import Reject, Row
 
     data = Path(path).read_bytes()
     try:
@@ -264,11 +270,6 @@ def read(path, source: str, options) -> Iterator:
 
 
 def _entry_rows(parsed: BibParse, source: str) -> Iterator:
-    from graph.identity import normalize_doi
-    from graph.papers import PaperRef, citation_key
-    from graph.records import Node, Reject, Row
-    from loaders.works import Person, VenueRef, Work, work_records
-
     strings = {k.lower(): v for k, v in parsed.strings.items()}
     entries = {e.key.lower(): e for e in parsed.entries}
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from loaders.rows import RawRow
 
-csv.field_size_limit(sys.maxsize)  # 100 KB abstracts are real
 
 
 def dialect_for(path: Path, sample: str) -> type[csv.Dialect]:
@@ -44,6 +43,14 @@ def decode_cell(value: str | None):
 
 
 def read_rows(path: Path, list_columns: tuple[str, ...] = ()) -> Iterator[RawRow]:
+    limit = csv.field_size_limit(sys.maxsize)  # 100 KB abstracts are real; put back when done
+    try:
+        yield from _rows(path, list_columns)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _rows(path: Path, list_columns: tuple[str, ...]) -> Iterator[RawRow]:
     with open(path, "r", encoding="utf-8-sig", newline="") as f:
         sample = f.read(64 * 1024)
         f.seek(0)

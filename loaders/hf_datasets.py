@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from citegraph.errors import LoadError
+from graph.errors import LoadError
 from loaders.rows import RawRow
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from loaders import jsonl
 from loaders.rows import RawRow
 
 _decoder = json.JSONDecoder()
@@ -46,8 +47,6 @@ def _rows(path: Path, text: str) -> Iterator[RawRow]:
         return
     if _WS.match(text, end).end() != len(text):
         # several objects one after another: that is JSON Lines
-        from loaders import jsonl
-
         yield from jsonl.read_rows(path)
         return
     line = 1 + text.count("\n", 0, start)

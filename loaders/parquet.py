@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from citegraph.errors import LoadError
+from graph.errors import LoadError
 from loaders.rows import RawRow
 
 

@@ -14,6 +14,7 @@ reported with its line; for N-Triples and N-Quads the lines after it still load.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -21,10 +22,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citegraph.rdf import format_for, ox_format
 from graph.model import NODE_TYPES
-from graph.rdf import (AUTHOR_LIST, EXTRA_LABEL_CLASSES, NODE_MAPPINGS, RDF, RDF_TYPE, RDFS, REL_MAPPINGS,
-                       REL_LIST_PROPS, REL_PROP_PREDICATES, SOURCE_PREDICATE, STATEMENT_CLASS, STUB_CLASS)
+from graph.rdf import (
+    AUTHOR_LIST,
+    EXTRA_LABEL_CLASSES,
+    NODE_MAPPINGS,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    REL_LIST_PROPS,
+    REL_MAPPINGS,
+    REL_PROP_PREDICATES,
+    SOURCE_PREDICATE,
+    STATEMENT_CLASS,
+    STUB_CLASS,
+)
+from graph.rdf_formats import format_for, ox_format
 from graph.records import Edge, Node, Reject, Row
 
 LINE_FORMATS = ("ntriples", "nquads")
@@ -75,7 +88,6 @@ def _load_store(path: Path, fmt: str, source: str, rejects: list) -> ox.Store:
 
 
 def _line_of(exc: SyntaxError) -> int | None:
-    import re
     match = re.search(r"line (\d+)", str(exc)) or re.search(r"(\d+):\d+", str(exc))
     return int(match.group(1)) if match else getattr(exc, "lineno", None)
 

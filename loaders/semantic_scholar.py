@@ -27,6 +27,7 @@ from graph.identity import normalize_arxiv
 from graph.papers import PaperRef, citation_key
 from graph.records import Edge, Reject, Row
 from loaders import json_document, jsonl
+from loaders.edge_list import IdError, ref_for
 from loaders.works import InstitutionRef, Person, VenueRef, Work, stub_records, work_records
 
 # Every field of a paper object, author and citation item: mapped (to what) or dropped (why).
@@ -290,7 +291,6 @@ def read(path, source: str, options) -> Iterator[Row]:
     path = Path(path)
     anchor = None
     if getattr(options, "of_paper", None):
-        from loaders.edge_list import IdError, ref_for
         try:
             anchor = ref_for(options.of_paper)
         except IdError as exc:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.errors import LoadError
+from graph.errors import LoadError
 from loaders.rows import RawRow
 
 _TYPES_WITH_STATS = {

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citegraph.errors import QueryError
+from graph.errors import QueryError
+from graph.identity import name_key
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 LANGUAGES = {".cypher": "cypher", ".rq": "sparql", ".sparql": "sparql"}
@@ -194,7 +195,6 @@ def convert(ptype: str, value: Any, name: str) -> Any:
                 value = json.loads(value) if value.strip().startswith("[") else [v.strip() for v in value.split(",")]
             return list(value)
         if ptype == "author":
-            from graph.identity import name_key
             return name_key(str(value))
         return str(value)
     except (ValueError, TypeError):
@@ -262,141 +262,3 @@ def parse_assignments(pairs) -> dict[str, str]:
             raise QueryError(f"parameters are name=value, got {pair!r}")
         out[name.strip()] = value
     return out
-
-
-# -- running Cypher --------------------------------------------------------------------
-
-def plain(value: Any) -> Any:
-    """Neo4j values to JSON-able Python (nodes and relationships become their properties)."""
-    import neo4j.graph
-    import neo4j.time
-
-    if isinstance(value, neo4j.graph.Node):
-        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
-    if isinstance(value, neo4j.graph.Relationship):
-        return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
-    if isinstance(value, neo4j.graph.Path):
-        return [plain(n) for n in value.nodes]
-    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)):
-        return value.iso_format()
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
-def run_cypher(driver, query: CannedQuery, params: dict[str, Any], database: str | None = None) -> list[dict]:
-    """Run a canned Cypher query in a READ transaction: a query that writes fails and changes nothing."""
-    import neo4j
-    from neo4j.exceptions import ClientError
-
-    bound = bind(query, params)
-
-    def work(tx):
-        result = tx.run(query.text, bound)
-        keys = result.keys()
-        return [{k: plain(record[k]) for k in keys} for record in result]
-
-    try:
-        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
-    except ClientError as exc:
-        if "AccessMode" in (exc.code or "") or "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():
-            raise QueryError(f"query {query.name} tries to write; canned queries run read-only "
-                             f"and nothing was changed ({exc.message})") from None
-        raise QueryError(f"query {query.name} ({query.path}) failed: {exc.code}: {exc.message}") from None
-
-
-# -- running SPARQL ----------------------------------------------------------------------
-
-LIST_SEPARATOR = "\u001f"  # between GROUP_CONCAT items of an @lists column
-SORT_SEPARATOR = "\u001e"  # "sortkey<RS>value" items are ordered by sortkey (numeric when it is a number)
-
-
-def _term(value):
-    import pyoxigraph as ox
-
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(xsd + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(xsd + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(xsd + "double"))
-    return ox.Literal(str(value))
-
-
-def _python(term):
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
-            return int(term.value)
-        if dt in ("double", "float", "decimal"):
-            return float(term.value)
-        if dt == "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    return term.value
-
-
-def _split_list(text):
-    if text is None or text == "":
-        return []
-    items = text.split(LIST_SEPARATOR)
-    if not any(SORT_SEPARATOR in i for i in items):
-        return sorted(items)
-    pairs = [i.split(SORT_SEPARATOR, 1) for i in items]
-
-    def key(pair):
-        try:
-            return (0, float(pair[0]), "")
-        except ValueError:
-            return (1, 0.0, pair[0])
-    return [v for _, v in sorted(pairs, key=key)]
-
-
-def run_sparql(store, query: CannedQuery, params: dict) -> list[dict]:
-    """Run a SPARQL twin on an embedded pyoxigraph store; parameters are bound as values."""
-    import pyoxigraph as ox
-
-    bound = bind(query, params)
-    substitutions = {ox.Variable(k): _term(v) for k, v in bound.items() if v is not None and k != query.limit_param}
-    try:
-        solutions = store.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(f"query {query.name} ({query.path}) is not valid SPARQL: {exc}") from None
-    spec = list(query.column_vars) or [(v.value, v.value) for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        row = {column: _python(solution[var]) for column, var in spec}
-        for c in query.list_columns:
-            row[c] = _split_list(row.get(c))
-        rows.append(row)
-    if query.limit_param and bound.get(query.limit_param) is not None:
-        rows = rows[:bound[query.limit_param]]
-    return rows
-
-
-def open_store(paths) -> "object":
-    """An embedded store holding the given RDF files (format from each file's extension)."""
-    from pathlib import Path
-
-    import pyoxigraph as ox
-
-    from citegraph.rdf import format_for, ox_format
-
-    store = ox.Store()
-    for path in paths:
-        path = Path(path)
-        if not path.is_file():
-            raise QueryError(f"{path}: no such file")
-        try:
-            store.bulk_load(path=str(path), format=ox_format(format_for(str(path))))
-        except SyntaxError as exc:
-            raise QueryError(f"{path}: not valid RDF ({exc})") from None
-    return store

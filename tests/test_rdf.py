@@ -16,7 +16,9 @@ import rdflib
 import queries
 import sample_truth as truth
 from citegraph.rdf.shapes import validate
+from citegraph.rdf import sparql
 from conftest import DATA, REPO, SAMPLES, run
+from graph.reader import run_cypher
 
 FORMATS = {"turtle": ("ttl", "turtle"), "ntriples": ("nt", "nt"), "nquads": ("nq", "nquads"),
            "jsonld": ("jsonld", "json-ld"), "rdfxml": ("rdf", "xml"), "trig": ("trig", "trig")}
@@ -160,7 +162,7 @@ def example_params(q):
 def test_every_sparql_twin_returns_the_rows_of_its_cypher_twin(loaded, tmp_path):
     path = tmp_path / "graph.nt"
     loaded.export_rdf(str(path))
-    store = queries.open_store([path])
+    store = sparql.open_store([path])
     cypher = queries.catalogue()
     twins = queries.catalogue(language="sparql")
     assert len(twins) >= 14
@@ -188,8 +190,8 @@ def test_every_sparql_twin_returns_the_rows_of_its_cypher_twin(loaded, tmp_path)
         if "kind" in declared:
             variants += [{"kind": k, "limit": "100"} for k in ("Model", "Dataset", "Space")]
         for params in variants:
-            assert queries.run_sparql(store, twin, dict(params)) == \
-                queries.run_cypher(loaded.driver, cypher[name], dict(params)), (name, params)
+            assert sparql.run_sparql(store, twin, dict(params)) == \
+                run_cypher(loaded.driver, cypher[name], dict(params)), (name, params)
 
 
 def test_sparql_cli_and_endpoint(loaded, tmp_path):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from citegraph.errors import CitegraphError
 from graph.model import COMMUNITY_LABELS
 
 DEFAULT_SEED = 42
@@ -217,7 +218,6 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
     if communities_method == "auto":
         communities_method = "leiden" if backend == "igraph" and n >= LARGE else "louvain"
     if communities_method == "leiden" and backend != "igraph":
-        from citegraph.errors import CitegraphError
         raise CitegraphError("Leiden communities need the igraph backend (--backend igraph)")
     if backend == "igraph":
         from citegraph.analysis import igraph_backend

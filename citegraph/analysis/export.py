@@ -9,6 +9,7 @@ import networkx as nx
 
 from citegraph.analysis.coauthorship import MEASURES, Analysis
 from citegraph.errors import CitegraphError
+from graph.identity import name_key
 
 
 def annotated(analysis: Analysis) -> nx.Graph:
@@ -35,7 +36,6 @@ def subgraph_for_picture(analysis: Analysis, ego: str | None = None, radius: int
     """The ego network of an author (by any spelling of the name), or the largest component."""
     G = analysis.graph
     if ego:
-        from graph.identity import name_key
 
         key = name_key(ego)
         if key not in G:
@@ -49,15 +49,14 @@ def draw_png(analysis: Analysis, path: str | Path, ego: str | None = None, radiu
              max_labels: int = 60, title: str | None = None) -> nx.Graph:
     """Draw the ego network or the largest component: colours by community, size by PageRank,
     edge width by joint papers, readable labels (the most central ones when there are many)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib  # loaded when a picture is drawn
+    from matplotlib.figure import Figure  # no pyplot: no backend to choose, no global state
 
     H = subgraph_for_picture(analysis, ego, radius)
     n = H.number_of_nodes()
     side = max(8.0, min(30.0, 2.2 * math.sqrt(n)))
-    fig, ax = plt.subplots(figsize=(side, side * 0.75), dpi=110)
+    fig = Figure(figsize=(side, side * 0.75), dpi=110)
+    ax = fig.subplots()
     pos = nx.spring_layout(H, seed=analysis.seed, k=2.2 / math.sqrt(max(n, 1)), iterations=200, weight="weight")
     community = analysis.values["community"]
     pr = analysis.values["pagerank"]
@@ -70,7 +69,6 @@ def draw_png(analysis: Analysis, path: str | Path, ego: str | None = None, radiu
     nx.draw_networkx_nodes(H, pos, ax=ax, node_color=colors, node_size=sizes, linewidths=0.8, edgecolors="#222222")
     labelled = sorted(H.nodes, key=lambda v: -pr.get(v, 0))[:max_labels]
     if ego:
-        from graph.identity import name_key
         labelled = list({name_key(ego), *labelled})
     labels = {v: H.nodes[v].get("name", v) for v in labelled}
     nx.draw_networkx_labels(H, pos, labels=labels, ax=ax, font_size=9,
@@ -82,5 +80,4 @@ def draw_png(analysis: Analysis, path: str | Path, ego: str | None = None, radiu
     ax.margins(0.08)
     fig.tight_layout()
     fig.savefig(str(path))
-    plt.close(fig)
     return H

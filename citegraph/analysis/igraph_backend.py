@@ -35,9 +35,8 @@ def measures(projection, seed: int, betweenness_k: int | None, method: str = "lo
     n = len(nodes)
     if n == 0:
         return {m: {} for m in ("component", "community", "pagerank", "degree", "betweenness")}, 0.0
-    random.seed(seed)  # python-igraph draws from Python's random module
     import igraph
-    igraph.set_random_number_generator(random)
+    igraph.set_random_number_generator(random.Random(seed))  # its own generator: the global one is left alone
     components = _ranked(list(g.connected_components()), nodes)
     if method == "leiden":
         clustering = g.community_leiden(objective_function="modularity", weights="weight", n_iterations=2)

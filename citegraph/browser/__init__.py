@@ -22,6 +22,9 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
+import queries as canned
+from graph.model import NODE_TYPES, REL_TYPES
+
 GUIDE_PATH = "browser/citegraph/guide.html"
 STYLE_PATH = "browser/citegraph/citegraph.grass"
 
@@ -44,8 +47,6 @@ def post_connect_cmd(http_port: int) -> str:
 
 def example_params(query) -> dict:
     """Parameter values of a query's first ``@example`` line, typed as the query declares them."""
-    import queries as canned
-
     given: dict = {}
     for example in query.examples[:1]:
         words = shlex.split(example)
@@ -96,8 +97,6 @@ def runnable_text(query) -> str:
 
 
 def guide_html(queries: dict, http_port: int) -> str:
-    from graph.model import NODE_TYPES, REL_TYPES
-
     e = html.escape
     slides = []
     labels = ", ".join(f"<code>:{n.label}</code>" for n in NODE_TYPES)
@@ -133,8 +132,6 @@ models, datasets and Spaces that link them.</p>
 
 def build_browser_jar(original: Path, target: Path, http_port: int, extra_query_dirs=()) -> Path:
     """A copy of the Browser jar with citegraph's guide and style added under ``browser/citegraph/``."""
-    import queries as canned
-
     guide = guide_html(canned.catalogue(extra_query_dirs), http_port)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

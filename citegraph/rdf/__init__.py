@@ -1,31 +1,8 @@
 """RDF: streamed export in standard scholarly vocabularies, SHACL shapes, SPARQL.
 
-The mapping itself is data in ``graph.rdf``.
+The mapping itself is data in ``graph.rdf``; the serialisations in ``graph.rdf_formats``.
 """
 
-FORMATS = {
-    "turtle": ("TURTLE", ".ttl"),
-    "ntriples": ("N_TRIPLES", ".nt"),
-    "nquads": ("N_QUADS", ".nq"),
-    "jsonld": ("JSON_LD", ".jsonld"),
-    "rdfxml": ("RDF_XML", ".rdf"),
-    "trig": ("TRIG", ".trig"),
-}
-QUAD_FORMATS = ("nquads", "trig")
-EXTENSIONS = {ext: name for name, (_, ext) in FORMATS.items()} | {
-    ".owl": "rdfxml", ".xml": "rdfxml", ".json-ld": "jsonld", ".n3": "turtle"}
+from graph.rdf_formats import EXTENSIONS, FORMATS, QUAD_FORMATS, format_for, ox_format
 
-
-def format_for(path: str, given: str | None = None) -> str:
-    """The RDF format named, else the one the file extension says (default Turtle)."""
-    from pathlib import Path
-
-    if given and given != "auto":
-        return given
-    return EXTENSIONS.get(Path(path).suffix.lower(), "turtle")
-
-
-def ox_format(name: str):
-    import pyoxigraph
-
-    return getattr(pyoxigraph.RdfFormat, FORMATS[name][0])
+__all__ = ["EXTENSIONS", "FORMATS", "QUAD_FORMATS", "format_for", "ox_format"]

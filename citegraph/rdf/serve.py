@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from citegraph.errors import CitegraphError
+from citegraph.rdf import FORMATS, format_for
 
 
 def oxigraph_binary() -> str:
@@ -26,8 +27,6 @@ def oxigraph_binary() -> str:
 
 
 def prepare_store(data: list[str], store: str | None = None) -> Path:
-    from citegraph.rdf import FORMATS, format_for
-
     location = Path(store) if store else Path(tempfile.mkdtemp(prefix="citegraph-sparql-"))
     location.mkdir(parents=True, exist_ok=True)
     for path in data:

@@ -13,9 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
+from citegraph.errors import CitegraphError
+from citegraph.rdf import format_for
 from graph.model import NODE_TYPES, RELS
-from graph.rdf import (CG, DATATYPES, DCTERMS, NODE_MAPPINGS, PREFIXES, REL_MAPPINGS, SH, SOURCE_CLASS,
-                       SOURCE_PREDICATE, STUB_CLASS)
+from graph.rdf import (
+    CG,
+    DATATYPES,
+    DCTERMS,
+    NODE_MAPPINGS,
+    PREFIXES,
+    REL_MAPPINGS,
+    SH,
+    SOURCE_CLASS,
+    SOURCE_PREDICATE,
+    STUB_CLASS,
+)
 
 KEYS_OF = {n.label: n.key for n in NODE_TYPES}
 SHAPES_NS = "https://w3id.org/citegraph/shapes#"
@@ -100,8 +112,6 @@ def validate(path: str, fmt: str | None = None) -> list[Violation]:
     import pyshacl
     import rdflib
 
-    from citegraph.errors import CitegraphError
-    from citegraph.rdf import format_for
 
     rdflib_formats = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld",
                       "rdfxml": "xml", "trig": "trig"}

@@ -1,0 +1,55 @@
+"""Reading the graph: canned Cypher queries run in READ transactions.
+
+The query catalogue and the binding of parameters are ``queries``'; running them against
+Neo4j is this module's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+import neo4j.graph
+import neo4j.time
+from neo4j.exceptions import ClientError
+
+from graph.errors import QueryError
+from queries import CannedQuery, bind
+
+
+def plain(value: Any) -> Any:
+    """Neo4j values to JSON-able Python (nodes and relationships become their properties)."""
+
+    if isinstance(value, neo4j.graph.Node):
+        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Path):
+        return [plain(n) for n in value.nodes]
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)):
+        return value.iso_format()
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def run_cypher(driver, query: CannedQuery, params: dict[str, Any], database: str | None = None) -> list[dict]:
+    """Run a canned Cypher query in a READ transaction: a query that writes fails and changes nothing."""
+
+    bound = bind(query, params)
+
+    def work(tx):
+        result = tx.run(query.text, bound)
+        keys = result.keys()
+        return [{k: plain(record[k]) for k in keys} for record in result]
+
+    try:
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+    except ClientError as exc:
+        if "AccessMode" in (exc.code or "") or "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():
+            raise QueryError(f"query {query.name} tries to write; canned queries run read-only "
+                             f"and nothing was changed ({exc.message})") from None
+        raise QueryError(f"query {query.name} ({query.path}) failed: {exc.code}: {exc.message}") from None
