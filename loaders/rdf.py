@@ -94,7 +94,7 @@ def _line_of(exc: SyntaxError) -> int | None:
 
 def read(path, source: str, options) -> Iterator[Row]:
     path = Path(path)
-    fmt = format_for(str(path), options.extra.get("rdf_format"))
+    fmt = format_for(str(path))  # the serialisation from the file name
     rejects: list = []
     store = _load_store(path, fmt, source, rejects)
     for r in rejects:
