@@ -24,6 +24,7 @@ from graph.identity import decode_latex, normalize_arxiv, normalize_doi, split_p
 from graph.papers import PaperRef, citation_key
 from graph.records import Node, Reject, Row
 from loaders.works import Person, VenueRef, Work, work_records
+from loaders.registry import MARKED, PLAIN, Format
 
 _BIBTEXPARSER_LOG = logging.getLogger("bibtexparser")
 
@@ -410,3 +411,18 @@ def fast_entry(text: str) -> BibEntry | None:
         if rest.startswith("#") or name in fields:
             return None
         fields[name] = value
+
+
+# -- the format --------------------------------------------------------------------------------
+
+_EXTENSIONS = (".bib", ".bibtex")
+
+
+def _sniff(path: Path, head: str) -> int:
+    if path.suffix.lower() in _EXTENSIONS:
+        return MARKED + 10
+    stripped = head.lstrip()
+    return PLAIN if stripped.startswith("@") and re.search(r"@\w+\s*[{(]", head) else 0
+
+
+FORMATS = [Format("bibtex", "BibTeX libraries (.bib files, or folders of them)", read, _EXTENSIONS, _sniff)]

@@ -25,6 +25,7 @@ from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, o
 from graph.papers import PaperRef
 from graph.records import Edge, Reject, Row
 from loaders.works import stub_records
+from loaders.registry import SHAPED, Format
 
 SCHEMES = ("auto", "arxiv", "doi", "openreview", "openalex", "s2", "raw")
 _HEADER_WORDS = {"citing", "cited", "source", "target", "from", "to", "src", "dst", "paper", "reference",
@@ -159,3 +160,17 @@ def _identifier_like(cell: str) -> bool:
     (a README's words do not)."""
     cell = cell.strip()
     return 0 < len(cell) <= 200 and " " not in cell and any(ch.isdigit() or ch in "/:" for ch in cell)
+
+
+# -- the format --------------------------------------------------------------------------------
+
+def _sniff(path: Path, head: str) -> int:
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".edges", ".edgelist", ""):
+        return 0
+    if head.lstrip()[:1] in ("[", "{"):
+        return 0
+    return SHAPED if looks_like(path, head) else 0
+
+
+FORMATS = [Format("edges", "citation edge list: citing and cited per line (CSV, TSV or whitespace; see --id-scheme)",
+                  read, (".edges", ".edgelist"), _sniff)]

@@ -22,6 +22,7 @@ from graph.papers import PaperRef, citation_key
 from graph.records import Reject, Row
 from loaders import json_document, jsonl
 from loaders.works import InstitutionRef, Person, VenueRef, Work, work_records
+from loaders.registry import MARKED, Format
 
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#]|$)", re.IGNORECASE)
@@ -316,3 +317,16 @@ def read(path, source: str, options) -> Iterator[Row]:
             yield Row(source, raw.line, reject=Reject(source, raw.line, where + str(exc), raw.raw if not where else None))
             continue
         yield Row(source, raw.line, records=work_records(work), warnings=[where + w for w in work.warnings])
+
+
+# -- the format --------------------------------------------------------------------------------
+
+_MARKS = re.compile(r'"(referenced_works|authorships|abstract_inverted_index)"\s*:|"https://openalex\.org/W\d+')
+
+
+def _sniff(path: Path, head: str) -> int:
+    return MARKED - 5 if head.lstrip()[:1] in ("[", "{") and _MARKS.search(head) else 0
+
+
+FORMATS = [Format("openalex", "OpenAlex works: one work, an API list response (results), or JSON Lines", read,
+                  sniff=_sniff)]

@@ -15,14 +15,22 @@ columns win and the BibTeX stays on the paper.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from graph.identity import (decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id,
                             slug, split_person_list)
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
+from graph.records import Reject, Row
+from loaders import csv_table, hf_datasets, json_document, jsonl, parquet, viewer_dump
 from loaders.bibtex import fast_entry, parse_bibtex
+from loaders.registry import MAGIC, MARKED, PLAIN, SHAPED, Format, LoadOptions
+from loaders.rows import RawRow
 
 # Columns that hold lists (CSV and the viewer dump print them as JSON) and integers.
 LIST_COLUMNS = ("authors", "GitHub", "Models", "Datasets", "Spaces")
@@ -346,3 +354,132 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
                 records.append(Edge("OWNS", "HubAccount", owner, label, repo_id))
         records.append(ReplaceEdges("HAS_ARTIFACT", "Paper", paper_id, label, ids, outgoing=True))
     return records, warnings
+
+
+# -- rows to records, in chunks, skipping rows the graph already holds -----------------------
+
+# Bumped whenever a row maps to different records, so that a re-load rewrites every row.
+PAPER_ROWS_VERSION = "1"
+CHUNK = 2000
+
+
+def row_fingerprint(raw: RawRow, options: LoadOptions) -> tuple[str | None, str]:
+    """The id a paper row will most likely have, and a hash (24 hex digits) of everything that
+    shapes its records."""
+
+    value = raw.value if isinstance(raw.value, dict) else {}
+    forum = openreview_id(value.get("proceedings")) if isinstance(value.get("proceedings"), str) else None
+    arxiv = normalize_arxiv(value.get("arxiv_id")) if isinstance(value.get("arxiv_id"), str) else None
+    text = raw.raw if raw.raw is not None else json.dumps(raw.value, sort_keys=True, ensure_ascii=False, default=str)
+    conference = options.conference.id if options.conference else ""
+    digest = hashlib.blake2b(f"{PAPER_ROWS_VERSION}\x1f{conference}\x1f{text}".encode("utf-8", "surrogatepass"),
+                             digest_size=12).hexdigest()
+    return (forum or (f"arxiv:{arxiv}" if arxiv else None)), digest
+
+
+def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions) -> Iterator[Row]:
+    """Map container rows of a paper dataset to records; never raises for one bad row.
+
+    With an ``unchanged`` checker in ``options`` (the API gives one), rows are
+    read in chunks and a row whose fingerprint the graph already holds for this source
+    is not converted or written again: re-loading unchanged data costs a read and a lookup.
+    """
+    ctx = PaperContext(source=source, conference=options.conference)
+    unchanged = options.unchanged
+    chunk: list = []
+    for raw in raw_rows:
+        chunk.append(raw)
+        if len(chunk) >= CHUNK:
+            yield from _paper_chunk(chunk, source, options, ctx, unchanged)
+            chunk = []
+    yield from _paper_chunk(chunk, source, options, ctx, unchanged)
+
+
+def _paper_chunk(chunk, source, options, ctx, unchanged) -> Iterator[Row]:
+    prints = [row_fingerprint(raw, options) if not raw.error else (None, "") for raw in chunk]
+    known = unchanged([(pid, f"{h}:{source}") for pid, h in prints if pid]) if unchanged else set()
+    for raw, (pid, digest) in zip(chunk, prints):
+        if raw.error:
+            yield Row(source, raw.line, reject=Reject(source, raw.line, raw.error, raw.raw))
+            continue
+        if pid in known:
+            yield Row(source, raw.line, unchanged=True)
+            continue
+        try:
+            records, warnings = row_records(raw.value, ctx)
+        except RowError as exc:
+            yield Row(source, raw.line, reject=Reject(source, raw.line, str(exc), raw.raw))
+            continue
+        records[0].row_hash = digest  # the paper itself
+        yield Row(source, raw.line, records=records, warnings=warnings)
+
+
+def _container(reader: Callable[[Path], Iterator[RawRow]]):
+    def read(path, source: str, options: LoadOptions) -> Iterator[Row]:
+        return paper_rows(reader(Path(path)), source, options)
+    return read
+
+
+# -- the formats: paper-dataset rows in every container they come in ------------------------
+
+_PAPER_ROW_MARKS = re.compile(r'"(proceedings|bibtext|paper_page)"\s*:')
+_ROW_SUFFIXES = (".csv", ".tsv", ".txt", ".edges", ".edgelist", "")
+
+
+def _json_score(head: str) -> int:
+    """JSON with the dataset's own columns outranks the citation sources' JSON."""
+    if head.lstrip()[:1] not in ("[", "{"):
+        return 0
+    return MARKED + 5 if _PAPER_ROW_MARKS.search(head) else PLAIN
+
+
+def _lines_of_json(head: str) -> bool:
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        return False
+    try:
+        json.loads(stripped.split("\n", 1)[0])
+    except ValueError:
+        return False
+    return "\n" in stripped.strip()
+
+
+def _sniff_jsonl(path: Path, head: str) -> int:
+    return _json_score(head) if _lines_of_json(head) else 0
+
+
+def _sniff_json(path: Path, head: str) -> int:
+    return _json_score(head) if not _lines_of_json(head) else 0
+
+
+def _sniff_csv(path: Path, head: str) -> int:
+    header = head.split("\n", 1)[0].lower()
+    shaped = path.suffix.lower() in _ROW_SUFFIXES and "title" in header and "authors" in header
+    return SHAPED + 5 if shaped and head.lstrip()[:1] not in ("[", "{") else 0
+
+
+def _sniff_parquet(path: Path, head: str) -> int:
+    return MAGIC if path.suffix.lower() in (".parquet", ".pq") or head.startswith("PAR1") else 0
+
+
+def _sniff_viewer(path: Path, head: str) -> int:
+    return MARKED + 15 if viewer_dump.looks_like_dump(head) else 0
+
+
+def _read_hf(path, source: str, options: LoadOptions) -> Iterator[Row]:
+    return paper_rows(hf_datasets.read_rows(str(path)), source, options)
+
+
+FORMATS = [
+    Format("jsonl", "paper-dataset rows as JSON Lines", _container(jsonl.read_rows), (".jsonl", ".ndjson"),
+           _sniff_jsonl),
+    Format("json", "paper-dataset rows as a JSON array, one object, or a dataset-viewer API response",
+           _container(json_document.read_rows), (".json",), _sniff_json),
+    Format("csv", "paper-dataset rows as CSV/TSV with a header (lists as JSON)",
+           _container(lambda p: csv_table.read_rows(p, LIST_COLUMNS)), (".csv", ".tsv"), _sniff_csv),
+    Format("parquet", "paper-dataset rows as Parquet (as the Hugging Face Hub serves them)",
+           _container(parquet.read_rows), (".parquet", ".pq"), _sniff_parquet),
+    Format("viewer", "the Hugging Face dataset-viewer text dump (header with column types, one field per line)",
+           _container(viewer_dump.read_rows), (".txt",), _sniff_viewer),
+    Format("hf", "a dataset through the `datasets` library: hf:ORG/NAME[:SPLIT], or a save_to_disk folder", _read_hf),
+]

@@ -39,6 +39,7 @@ from graph.rdf import (
 )
 from graph.rdf_formats import format_for, ox_format
 from graph.records import Edge, Node, Reject, Row
+from loaders.registry import MARKED, Format
 
 LINE_FORMATS = ("ntriples", "nquads")
 KEYS_OF = {n.label: n.key for n in NODE_TYPES}
@@ -201,3 +202,16 @@ def read(path, source: str, options) -> Iterator[Row]:
                                 sources=sources or None))
         for record in records:
             yield Row(source, None, records=[record])
+
+
+# -- the format --------------------------------------------------------------------------------
+
+_EXTENSIONS = (".ttl", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".trig")
+
+
+def _sniff(path: Path, head: str) -> int:
+    return MARKED + 20 if path.suffix.lower() in _EXTENSIONS or '"@context"' in head[:2000] else 0
+
+
+FORMATS = [Format("rdf", "citegraph's own RDF export, in any of its formats (round trip)", read, _EXTENSIONS,
+                  _sniff)]

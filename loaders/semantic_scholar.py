@@ -20,6 +20,7 @@ between papers known by their corpus ids.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from graph.records import Edge, Reject, Row
 from loaders import json_document, jsonl
 from loaders.edge_list import IdError, ref_for
 from loaders.works import InstitutionRef, Person, VenueRef, Work, stub_records, work_records
+from loaders.registry import MARKED, Format
 
 # Every field of a paper object, author and citation item: mapped (to what) or dropped (why).
 # docs/fields.md is checked against these tables by a test.
@@ -310,3 +312,16 @@ def read(path, source: str, options) -> Iterator[Row]:
                 yield Row(source, raw.line, reject=Reject(source, raw.line, where + str(exc), raw.raw if not where else None))
                 continue
             yield Row(source, raw.line, records=records, warnings=[where + w for w in warnings])
+
+
+# -- the format --------------------------------------------------------------------------------
+
+_MARKS = re.compile(r'"(paperId|corpusId|citingcorpusid|citedcorpusid|citingPaper|citedPaper)"\s*:')
+
+
+def _sniff(path: Path, head: str) -> int:
+    return MARKED if head.lstrip()[:1] in ("[", "{") and _MARKS.search(head) else 0
+
+
+FORMATS = [Format("s2", "Semantic Scholar Graph API papers (with references/citations) or bulk citation records",
+                  read, sniff=_sniff)]
