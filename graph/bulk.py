@@ -25,7 +25,8 @@ from pathlib import Path
 
 from graph.errors import LoadError
 from graph.model import NODES, RELS, UNTITLED
-from graph.papers import PROPERTY, PaperRef, id_rank
+from graph import paper_identity
+from graph.papers import PROPERTY, PaperRef
 from graph.records import Edge, Node, ReplaceEdges
 
 ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
@@ -62,7 +63,8 @@ class BulkWriter:
         a, b = self._find(a), self._find(b)
         if a == b:
             return a
-        keep, gone = sorted((a, b), key=lambda x: (id_rank(x), x))
+        keep = paper_identity.best_id((a, b))
+        gone = b if keep == a else a
         self.parent[gone] = keep
         return keep
 
@@ -75,23 +77,28 @@ class BulkWriter:
             return self._find(ref), ref not in self.paper_sources
         pairs = ref.pairs()
         found = [self._find(self.paper_ids[p]) for p in pairs if p in self.paper_ids]
-        new = len(found) < len(pairs)
         if len(found) == len(pairs) and len(set(found)) == 1:
             return found[0], False  # the common case: a paper named again by what we know
-        root = self._find(ref.minted_id()) if not found else found[0]
-        for other in [*found[1:], ref.minted_id()]:
-            root = self._union(root, other)
-        weak = ref.weak_title()  # the same entry seen before with nothing but its title (and no other key)
-        if weak and weak in self.paper_ids and self._find(self.paper_ids[weak]).startswith("title:"):
-            other_key = self.title_keys.get(self._find(self.paper_ids[weak]))
-            if not (ref.bibkey and other_key and ref.bibkey != other_key):
-                root = self._union(root, self.paper_ids[weak])
-        if pairs and pairs[0][0] == "title" and ref.bibkey:
-            self.title_keys.setdefault(root, ref.bibkey)
+        # otherwise the identity engine decides, as it does for a live load
+        existing = {p: self._find(self.paper_ids[p]) for p in pairs if p in self.paper_ids}
+        title_only = {}
+        weak = ref.weak_title()
+        if weak and weak in self.paper_ids:
+            other = self._find(self.paper_ids[weak])
+            if other.startswith("title:"):
+                title_only[weak[1]] = (other, self.title_keys.get(other))
+        plan = paper_identity.resolve([ref], existing, title_only)
+        for keep, gone in plan.merges:
+            self._union(keep, gone)
+        for old, new in plan.renames:
+            self._union(old, new)
+        root = self._find(plan.ids[ref])
         for pair in pairs:
             self.paper_ids.setdefault(pair, root)
         if ref.title:  # a later entry with nothing but a title finds the paper by it, as in the graph
             self.paper_ids.setdefault(("title", ref.title), root)
+        if pairs and pairs[0][0] == "title" and ref.bibkey:
+            self.title_keys.setdefault(root, ref.bibkey)
         return root, True
 
     # -- records --------------------------------------------------------------------

@@ -9,7 +9,8 @@ from collections import OrderedDict
 
 from graph.counts import recount
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
-from graph.papers import MATCH_ORDER, PREFIX, PROPERTY, PaperRef, id_rank
+from graph import paper_identity
+from graph.papers import PREFIX, PROPERTY
 
 
 # -- merging two nodes of one paper ------------------------------------------------------
@@ -52,27 +53,6 @@ def merge_statements() -> list[str]:
 
 
 MERGE_STATEMENTS = merge_statements()
-
-
-def title_claims(refs: list, groups: dict) -> tuple[dict, dict]:
-    """Titles of groups known only by a title (title -> group root), and the groups with
-    identifiers that carry each title (title -> [group roots])."""
-    title_only, claims = {}, {}
-    for group_root, members in groups.items():
-        pairs = {p for i in members for p in refs[i].pairs()}
-        if len(pairs) == 1 and next(iter(pairs))[0] == "title":
-            title_only[next(iter(pairs))[1]] = group_root
-            continue
-        for title in {refs[i].weak_title()[1] for i in members if refs[i].weak_title()}:
-            claims.setdefault(title, []).append(group_root)
-    return title_only, claims
-
-
-def keys_agree(refs: list, members: list, other_keys: set) -> bool:
-    """BibTeX keys do not contradict: where both sides have one, they share one."""
-    mine = {refs[i].bibkey for i in members} - {None}
-    other_keys = set(other_keys) - {None}
-    return not mine or not other_keys or bool(mine & other_keys)
 
 
 class PaperResolver:
@@ -118,83 +98,23 @@ class PaperResolver:
         return found
 
     def resolve(self, tx, refs: set) -> tuple[dict, dict]:
-        """PaperRef -> final node id, merging and re-keying nodes in ``tx`` where needed.
+        """PaperRef -> final node id, merging and re-keying nodes in ``tx`` as the identity engine
+        (``graph.paper_identity``) plans.
 
         Returns the mapping and what to ``commit`` to the cache once ``tx`` has committed.
         """
-        refs = [r for r in refs if r]
-        parent = list(range(len(refs)))
-
-        def root(i):
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        owner: dict = {}
-        for i, ref in enumerate(refs):
-            for pair in ref.pairs():
-                if pair in owner:
-                    parent[root(i)] = root(owner[pair])
-                else:
-                    owner[pair] = i
-        groups: dict[int, list[int]] = {}
-        for i in range(len(refs)):
-            groups.setdefault(root(i), []).append(i)
-        # a paper known only by its title joins the one group of this batch that has identifiers
-        # and the same title (the same entry, found again with a DOI)
-        title_only, claims = title_claims(refs, groups)
-        for title, claimants in claims.items():
-            if title in title_only and len(claimants) == 1 and keys_agree(refs, groups[claimants[0]],
-                                                                          {refs[i].bibkey for i in groups[title_only[title]]}):
-                parent[root(title_only[title])] = root(claimants[0])
-        if title_only and claims:
-            groups = {}
-            for i in range(len(refs)):
-                groups.setdefault(root(i), []).append(i)
-            title_only, claims = title_claims(refs, groups)
-
-        existing = self.lookup(tx, set(owner))
-        # and a title-only paper already in the graph joins the one group here that claims its title
-        joins: dict = {}
-        open_claims = {t: c[0] for t, c in claims.items() if len(c) == 1 and t not in title_only}
-        if open_claims:
+        pairs, titles = paper_identity.lookups(refs)
+        existing = self.lookup(tx, pairs)
+        title_only = {}
+        if titles:
             for record in tx.run("UNWIND $values AS v MATCH (p:Paper {title_key: v}) WHERE p.id STARTS WITH 'title:' "
-                                 "RETURN v, p.id AS id, p.bibtex_key AS key", values=list(open_claims)):
-                claimant = root(open_claims[record["v"]])
-                if keys_agree(refs, groups[claimant], {record["key"]}):
-                    joins[claimant] = record["id"]
-        result: dict = {}
-        learned: dict = {}
-        stale: dict = {}
-        new: set = set()
-        for group_root, members in groups.items():
-            pairs = sorted({p for i in members for p in refs[i].pairs()}, key=lambda p: MATCH_ORDER.index(p[0]))
-            matched = []
-            for pair in pairs:
-                node = existing.get(pair)
-                if node and node not in matched:
-                    matched.append(node)
-            if group_root in joins and joins[group_root] not in matched:
-                matched.append(joins[group_root])
-            combined = PaperRef(**{k: v for k, v in reversed(pairs)})
-            minted = combined.minted_id()
-            keep = matched[0] if matched else minted
-            if not matched:
-                new.add(keep)
-            for gone in matched[1:]:
-                for statement in MERGE_STATEMENTS:
-                    tx.run(statement, keep=keep, gone=gone).consume()
-            if matched and id_rank(minted) < id_rank(keep):
-                tx.run("MATCH (p:Paper {id: $old}) SET p.id = $new", old=keep, new=minted).consume()
-                keep = minted
-            for old in matched:
-                if old != keep:
-                    stale[old] = keep
-            for pair in pairs:
-                learned[pair] = keep
-            for i in members:
-                result[refs[i]] = keep
-        learned[None] = stale
-        self.new_ids = new  # papers this batch creates: their relationships need no MERGE
-        return result, learned
+                                 "RETURN v, p.id AS id, p.bibtex_key AS key", values=list(titles)):
+                title_only.setdefault(record["v"], (record["id"], record["key"]))
+        plan = paper_identity.resolve(refs, existing, title_only)
+        for keep, gone in plan.merges:
+            for statement in MERGE_STATEMENTS:
+                tx.run(statement, keep=keep, gone=gone).consume()
+        for old, new in plan.renames:
+            tx.run("MATCH (p:Paper {id: $old}) SET p.id = $new", old=old, new=new).consume()
+        self.new_ids = plan.new  # papers this batch creates: their relationships need no MERGE
+        return plan.ids, {**plan.learned, None: plan.stale}
