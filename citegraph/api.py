@@ -154,8 +154,14 @@ class CiteGraph:
             for path in files:
                 self._load_one(path, fmt, options, summary, rejects_file, show, writer)
             node_args, rel_args = writer.finish()
-            summary.counts["import_seconds"] = round(run_import(server, node_args, rel_args, self.database or "neo4j",
-                                                                array_delimiter=ARRAY), 3)
+            seconds, skipped = run_import(server, node_args, rel_args, self.database or "neo4j", array_delimiter=ARRAY)
+            summary.counts["import_seconds"] = round(seconds, 3)
+            summary.counts["import_skipped"] = len(skipped)
+            for entry in skipped:  # what the import left out is said, like any reject
+                reject = {"source": "neo4j-admin import", "line": None, "reason": f"not imported: {entry}"}
+                summary.rejects.append(reject)
+                if rejects_file:
+                    rejects_file.write(json.dumps(reject, ensure_ascii=False) + "\n")
         summary.counts["nodes_created"] = writer.counts["nodes"]
         summary.counts["relationships_created"] = writer.counts["relationships"]
         if writer.counts.get("self_citations"):

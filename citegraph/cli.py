@@ -255,7 +255,7 @@ def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_siz
             click.echo(f"  warning {where}: {w['warning']}", err=True)
         if len(summary.warnings) > 20:
             click.echo(f"  ... and {len(summary.warnings) - 20} more warnings (--json lists them all)", err=True)
-    if summary.rejected:
+    if summary.rejected or summary.counts.get("import_skipped"):
         sys.exit(EXIT_REJECTS)
 
 
