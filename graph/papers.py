@@ -77,7 +77,20 @@ class PaperRef:
 
     def pairs(self) -> list[tuple[str, str]]:
         """The identifiers to match on; the title only when there is nothing better."""
-        strong = [(k, getattr(self, k)) for k in STRONG if getattr(self, k)]
+        # written out (not a loop over STRONG): it runs for every reference of every load
+        strong = []
+        if self.doi:
+            strong.append(("doi", self.doi))
+        if self.arxiv:
+            strong.append(("arxiv", self.arxiv))
+        if self.openreview:
+            strong.append(("openreview", self.openreview))
+        if self.openalex:
+            strong.append(("openalex", self.openalex))
+        if self.s2:
+            strong.append(("s2", self.s2))
+        if self.corpus:
+            strong.append(("corpus", self.corpus))
         if strong:
             return strong
         # weak identifiers, only when there is nothing better: journal/volume/page/year (a page
@@ -86,7 +99,9 @@ class PaperRef:
 
     def weak_title(self) -> tuple[str, str] | None:
         """The title, for finding a paper known so far only by its title (see the module docstring)."""
-        return ("title", self.title) if self.title and any(getattr(self, k) for k in STRONG) else None
+        if not self.title or not (self.doi or self.arxiv or self.openreview or self.openalex or self.s2 or self.corpus):
+            return None
+        return ("title", self.title)
 
     def __bool__(self) -> bool:
         return bool(self.pairs())

@@ -172,8 +172,7 @@ class BibInfo:
     year: int | None = None
     doi: str | None = None
     arxiv_id: str | None = None
-    authors: tuple = ()  # the BibTeX author list, split as BibTeX does (graph.identity.split_person_list)
-    et_al: bool = False
+    author_field: str = ""  # the BibTeX `author` field, split only when the row has no author list
     warning: str | None = None
 
 
@@ -194,10 +193,8 @@ def bibtex_info(text: str | None) -> BibInfo:
     arxiv = None
     if f.get("archiveprefix", "").lower() == "arxiv" or "arxiv" in f.get("journal", "").lower():
         arxiv = normalize_arxiv(f.get("eprint") or f.get("journal"))
-    authors, et_al = split_person_list(f.get("author", ""))
     return BibInfo(
-        authors=tuple(authors),
-        et_al=et_al,
+        author_field=f.get("author", ""),
         key=entry.key,
         booktitle=_decoded(f.get("booktitle")),
         year=year,
@@ -278,9 +275,9 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
     }
     for column in INT_COLUMNS:  # checked, so a broken count is reported
         _int(row, column)
-    if not authors and bib.authors:  # no structured list: the BibTeX's, split by the same rules as libraries
-        authors = list(bib.authors)
-        if bib.et_al:
+    if not authors and bib.author_field:  # no structured list: the BibTeX's, split by the library rules
+        authors, et_al = split_person_list(bib.author_field)
+        if et_al:
             props["et_al"] = True
     props = {k: v for k, v in props.items() if v is not None}
     props["stub"] = None  # a full row fills in a paper known before only by an identifier
