@@ -243,6 +243,11 @@ class CiteGraph:
         """
         return run_cypher(self.driver, queries.find(query, queries_dirs), params, self.database)
 
+    def explain(self, id_or_name: str) -> list[dict]:
+        """Why citegraph holds a paper (by id, arXiv id, DOI or OpenAlex id) or a person (by any
+        spelling of the name) as one node: identifiers, sources, and the papers merged into it."""
+        return self.run_query("explain", id=id_or_name, name=id_or_name)
+
     # -- analytics -------------------------------------------------------------
     def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None,
                              backend: str = "auto", communities_method: str = "auto"):

@@ -357,6 +357,28 @@ def run_query_command(name, params, fmt, queries_dirs, **conn):
     click.echo(render(rows, fmt, list(query.columns) or None))
 
 
+@main.command()
+@click.argument("id_or_name")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@connection_options
+@handle_errors
+def explain(id_or_name, fmt, **conn):
+    """Why a paper or a person is one node: identifiers, sources, and what was merged into it
+    (with the identifier or rule that joined them), so that a wrong merge can be seen.
+
+    \b
+    Example:
+      citegraph explain 10.18653/v1/2020.findings-emnlp.150
+      citegraph explain "Libovický, Jindřich"
+    """
+    with open_graph(conn) as cg:
+        rows = cg.explain(id_or_name)
+    if not rows:
+        click.echo(f"no paper or person {id_or_name!r} in the graph", err=True)
+        sys.exit(1)
+    click.echo(render(rows, fmt, ["what", "value"]))
+
+
 # -- analytics ------------------------------------------------------------------------------
 
 @main.group()

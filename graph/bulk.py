@@ -45,6 +45,7 @@ class BulkWriter:
         self.parent: dict[str, str] = {}  # paper id -> the id it was found to be (union-find)
         self.paper_sources: dict[str, set] = defaultdict(set)
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
+        self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
         self.edge_files: dict = {}  # (type, start label, end label) -> file of JSON lines
@@ -92,6 +93,7 @@ class BulkWriter:
             self._union(keep, gone)
         for old, new in plan.renames:
             self._union(old, new)
+        self.evidence.extend(plan.evidence.items())
         root = self._find(plan.ids[ref])
         for pair in pairs:
             self.paper_ids.setdefault(pair, root)
@@ -176,6 +178,9 @@ class BulkWriter:
         sources: dict = defaultdict(set)
         for key, names in self.paper_sources.items():
             sources[self._find(key)] |= names
+        merged_from: dict = defaultdict(list)
+        for paper_id, notes in self.evidence:
+            merged_from[self._find(paper_id)] += notes
         pending: dict = {}  # papers described more than once: merged here (few, in practice)
         hashes: dict = defaultdict(list)
         path = self.dir / "nodes_Paper.csv"
@@ -187,6 +192,8 @@ class BulkWriter:
             def write(root, values):
                 values = {k: v for k, v in values.items() if v is not None}
                 values["sources"] = sorted(sources[root])
+                if merged_from.get(root):
+                    values["merged_from"] = merged_from[root]
                 if hashes.get(root):
                     values["row_hashes"] = hashes[root]
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"

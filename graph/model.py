@@ -84,6 +84,8 @@ PAPER = NodeType(
                          "more people wrote it than are linked"),
         Prop("stub", B, "true while the paper is known only by an identifier (e.g. a cited work)"),
         Prop("citation_count", I, "number of papers citing it (`CITES` in), kept up to date by every write"),
+        Prop("merged_from", L, "papers found to be this one, each with what joined them "
+                               "(`arxiv:2301.00001 (same doi 10.1234/x)`); `citegraph explain` shows them"),
         Prop("row_hashes", L, "per source, a fingerprint of the row that described the paper "
                               "(a re-load skips rows whose fingerprint is there)"),
         SOURCES,

@@ -32,6 +32,7 @@ class Plan:
     new: set = field(default_factory=set)  # ids of papers no one knew before
     learned: dict = field(default_factory=dict)  # (kind, value) -> id, every identifier seen
     stale: dict = field(default_factory=dict)  # old id -> new id, for caches
+    evidence: dict = field(default_factory=dict)  # id -> why other papers became it (Paper.merged_from)
 
 
 def lookups(refs) -> tuple[set, set]:
@@ -62,16 +63,26 @@ def resolve(refs, existing: dict, title_only: dict) -> Plan:
         joined = _title_join(refs, members, claimed, title_only)
         if joined and joined not in matched:
             matched.append(joined)
+        why = {}  # existing paper -> the identifier that found it
+        for pair in pairs:
+            why.setdefault(existing.get(pair), f"same {pair[0]} {pair[1]}")
+        if joined:
+            why.setdefault(joined, "same title; it had no identifier")
         minted = PaperRef(**{k: v for k, v in reversed(pairs)}).minted_id()
         keep = matched[0] if matched else minted
         if not matched:
             plan.new.add(keep)
+        notes = []
         for gone in matched[1:]:
             plan.merges.append((keep, gone))
+            notes.append(f"{gone} ({why[gone]})")
         best = best_id([*matched, minted])  # the best id anyone gave the paper, a merged one's too
         if matched and best != keep:
             plan.renames.append((keep, best))
+            notes.append(f"{keep} (renamed: {best} is a better id)")
             keep = best
+        if notes:
+            plan.evidence.setdefault(keep, []).extend(notes)
         for old in matched:
             if old != keep:
                 plan.stale[old] = keep

@@ -95,6 +95,7 @@ NODE_MAPPINGS: dict[str, NodeMapping] = {m.label: m for m in (
         "title_key": (CG + "titleKey", "string"),
         "et_al": (CG + "authorListIncomplete", "boolean"),
         "row_hashes": (CG + "rowHash", "string"),  # one literal per list item
+        "merged_from": (CG + "mergedFrom", "string"),  # one literal per list item
         # `stub` is the class cg:Stub, `sources` is prov:wasDerivedFrom (see below)
     }),
     NodeMapping("Author", "author", (SCHEMA + "Person", FOAF + "Person"), {
@@ -179,6 +180,7 @@ CG_TERMS = {
     "authorPosition": ("property", "author position", "1-based place of an author in a paper's author list.", None),
     "presentationType": ("property", "presentation type", "poster, oral, spotlight, ...", None),
     "nameKey": ("property", "name key", "Normalised name: the identity of a person in citegraph.", None),
+    "mergedFrom": ("property", "merged from", "A paper found to be this one, with what joined them.", PROV + "wasDerivedFrom"),
     "citationKey": ("property", "citation key", "Journal/volume/first page/year of a reference without a title.", None),
     "authorListIncomplete": ("property", "author list incomplete", "The source's author list ended with 'and others'.", None),
     "dblpKey": ("property", "dblp key", "Record key in the dblp computer science bibliography.", DCTERMS + "identifier"),

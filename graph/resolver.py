@@ -21,12 +21,14 @@ _UNION = "reduce(acc = coalesce({a}, []), s IN coalesce({b}, []) | CASE WHEN s I
 def merge_statements() -> list[str]:
     """Cypher that folds paper ``$gone`` into paper ``$keep``: properties (``keep``'s win),
     sources, and every relationship of the model; then deletes ``gone``."""
-    props = [p.name for p in PAPER.props if p.name not in ("id", "sources", "stub") and
+    props = [p.name for p in PAPER.props if p.name not in ("id", "sources", "stub", "merged_from") and
              ("Paper", p.name) not in DERIVED_PROPS]
     sets = ", ".join(f"keep.`{p}` = coalesce(keep.`{p}`, gone.`{p}`)" for p in props)
     statements = [
         "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
         f"SET {sets}, keep.sources = {_UNION.format(a='keep.sources', b='gone.sources')}, "
+        "keep.merged_from = CASE WHEN gone.merged_from IS NULL THEN keep.merged_from "
+        "ELSE coalesce(keep.merged_from, []) + gone.merged_from END, "
         "keep.stub = CASE WHEN coalesce(keep.stub, false) AND coalesce(gone.stub, false) THEN true ELSE null END"
     ]
     for rel in REL_TYPES:
@@ -116,5 +118,9 @@ class PaperResolver:
                 tx.run(statement, keep=keep, gone=gone).consume()
         for old, new in plan.renames:
             tx.run("MATCH (p:Paper {id: $old}) SET p.id = $new", old=old, new=new).consume()
+        if plan.evidence:  # why papers became one, kept on the paper (citegraph explain shows it)
+            tx.run("UNWIND $rows AS row MATCH (p:Paper {id: row.id}) "
+                   "SET p.merged_from = coalesce(p.merged_from, []) + row.notes",
+                   rows=[{"id": k, "notes": v} for k, v in plan.evidence.items()]).consume()
         self.new_ids = plan.new  # papers this batch creates: their relationships need no MERGE
         return plan.ids, {**plan.learned, None: plan.stale}

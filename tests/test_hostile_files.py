@@ -15,6 +15,7 @@ import pytest
 
 from conftest import DATA, SAMPLES, run
 
+REAL_BIB = DATA / "real" / "bibtex"
 SAMPLE_ROWS = (SAMPLES / "neurips2023-workshops.jsonl").read_text(encoding="utf-8").splitlines()[:3]
 
 
@@ -182,3 +183,29 @@ def test_cli_load_of_a_folder_says_what_it_skipped(cli_env, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "NOTES.md: skipped" in done.stderr
+
+
+def test_explain_shows_what_joined_two_papers(graph, tmp_path, cli_env):
+    # two stubs, one by DOI and one by arXiv id; then an entry that names both
+    (tmp_path / "cites.csv").write_text("10.5555/one,2301.00009\n10.5555/two,10.5555/cats\n", encoding="utf-8")
+    (tmp_path / "a.bib").write_text("@article{c, title = {Cats}, doi = {10.5555/cats}, eprint = {2301.00009}, "
+                                    "archivePrefix = {arXiv}}\n", encoding="utf-8")
+    graph.load([tmp_path / "cites.csv"])
+    graph.load([tmp_path / "a.bib"])
+    rows = graph.explain("10.5555/cats")
+    got = {(r["what"], r["value"]) for r in rows}
+    assert ("paper", "arxiv:2301.00009") in got and ("doi", "10.5555/cats") in got
+    assert ("merged from", "arxiv:2301.00009 (same arxiv 2301.00009)") in got
+    assert ("merged from", "doi:10.5555/cats (renamed: arxiv:2301.00009 is a better id)") in got
+    assert {v for w, v in got if w == "source"} == {"cites.csv", "a.bib"}
+    # a person, by any spelling
+    graph.load([REAL_BIB / "acl-anthology.bib"])
+    person = graph.explain("Libovický, Jindřich")
+    assert ("author", "Jindřich Libovický") in {(r["what"], r["value"]) for r in person}
+    # and from the command line
+    done = subprocess.run([sys.executable, "-m", "citegraph.cli", "explain", "2301.00009"], env=cli_env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "same arxiv 2301.00009" in done.stdout, done.stderr
+    nothing = subprocess.run([sys.executable, "-m", "citegraph.cli", "explain", "no-such-paper"], env=cli_env,
+                             capture_output=True, text=True)
+    assert nothing.returncode == 1 and "no paper or person" in nothing.stderr
