@@ -1,0 +1,95 @@
+"""Loaders on in-memory data (no server): what each format module makes of a row."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.papers import PaperRef
+from graph.records import Edge, Node, ReplaceEdges
+from loaders import edge_list, openalex, semantic_scholar
+from loaders.bibtex import parse_bibtex
+from loaders.works import work_records
+
+
+def nodes(records, label):
+    return [r for r in records if isinstance(r, Node) and r.label == label]
+
+
+def edges(records, rel):
+    return [r for r in records if isinstance(r, Edge) and r.type == rel]
+
+
+def test_openalex_old_and_new_venues_and_institutions():
+    old = {"id": "https://openalex.org/W1", "title": "T", "publication_year": 2020,
+           "host_venue": {"display_name": "PeerJ", "type": "journal"},
+           "authorships": [{"author": {"display_name": "A B"},
+                            "institutions": [{"id": "https://openalex.org/I9", "display_name": "U",
+                                              "ror": "https://ror.org/0abc", "country_code": "CA"}]}]}
+    new = dict(old, host_venue=None, primary_location={"source": {"display_name": "PeerJ", "type": "journal"}})
+    for work in (old, new):
+        records = work_records(openalex.work_from(work))
+        assert [n.props.get("name") for n in nodes(records, "Venue")] == ["PeerJ"]
+        assert [(n.key, n.props["country_code"]) for n in nodes(records, "Institution")] == [("ror:0abc", "CA")]
+        assert edges(records, "AUTHORED")[0].props == {"position": 1, "institutions": ["ror:0abc"]}
+
+
+def test_openalex_repository_is_not_a_venue_and_the_abstract_is_put_back_in_order():
+    work = {"id": "W2", "title": "T", "primary_location": {"source": {"display_name": "arXiv", "type": "repository"}},
+            "abstract_inverted_index": {"world": [1], "hello": [0], "again": [3, 2]}}
+    w = openalex.work_from(work)
+    assert w.venue is None and w.abstract == "hello world again again"
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ({"id": "W3", "authorships": "x"}, "authorships should be a list"),
+    ({"id": "W3", "publication_year": "2020"}, "publication_year should be an integer"),
+    ({"id": "not-an-id"}, "is not an OpenAlex work id"),
+    ({"title": "no id"}, "no identifier"),
+])
+def test_openalex_malformed_works_say_why(bad, reason):
+    with pytest.raises(openalex.WorkError, match=reason):
+        openalex.work_from(bad)
+
+
+def test_semantic_scholar_nested_papers_and_citation_properties():
+    paper = {"paperId": "a" * 40, "title": "Citing", "references": [
+        {"citedPaper": {"paperId": "b" * 40, "title": "Cited", "year": 1999, "authors": [{"name": "X Y"}]},
+         "contexts": ["as shown [1]", "as shown [1]"], "intents": ["background"], "isInfluential": True},
+        {"citedPaper": {"paperId": None, "title": None}},  # no identifier: said, left out
+    ]}
+    warnings: list = []
+    work = semantic_scholar.work_from(paper, warnings=warnings)
+    records = work_records(work)
+    cites = edges(records, "CITES")
+    assert len(cites) == 1 and cites[0].props == {"contexts": ["as shown [1]"], "intents": ["background"],
+                                                  "is_influential": True}
+    cited = [n for n in nodes(records, "Paper") if n.props.get("title") == "Cited"]
+    assert cited and cited[0].props["year"] == 1999
+    assert [n.create_props["name"] for n in nodes(records, "Author")] == ["X Y"]
+    assert any("no identifier" in w for w in warnings)
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("https://doi.org/10.1234/ABC", PaperRef(doi="10.1234/abc")),
+    ("arXiv:2301.00001v2", PaperRef(arxiv="2301.00001")),
+    ("https://openalex.org/W123", PaperRef(openalex="W123")),
+    ("https://openreview.net/forum?id=rD62RkufYo", PaperRef(openreview="rD62RkufYo")),
+    ("12345", PaperRef(corpus="12345")),
+    ("a" * 40, PaperRef(s2="a" * 40)),
+])
+def test_edge_list_identifiers(text, ref):
+    assert edge_list.ref_for(text) == ref
+
+
+def test_bibtex_entries_keep_their_keys_and_report_broken_ones():
+    parsed = parse_bibtex("@article{l{\\\"a}hner2023, title={T}}\n@article{broken, title={T}\n")
+    assert [e.key for e in parsed.entries] == ['l{\\"a}hner2023']
+    assert parsed.failures and parsed.failures[0][0] == 2
+
+
+def test_replace_edges_withdraw_what_a_source_no_longer_says():
+    work = openalex.work_from({"id": "W5", "title": "T", "referenced_works": ["W6", "W7"]})
+    replace = [r for r in work_records(work) if isinstance(r, ReplaceEdges) and r.type == "CITES"]
+    assert [sorted(k.openalex for k in r.keep) for r in replace] == [["W6", "W7"]]
