@@ -22,15 +22,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.identity import (decode_latex, display_name, name_key, normalize_arxiv, normalize_doi, openreview_id,
-                            slug, split_person_list)
+from graph.identity import decode_latex, normalize_arxiv, normalize_doi, openreview_id, slug, split_person_list
 from graph.papers import PaperRef
-from graph.records import Edge, Node, ReplaceEdges
 from graph.records import Reject, Row
 from loaders import csv_table, hf_datasets, json_document, jsonl, parquet, viewer_dump
 from loaders.bibtex import fast_entry, parse_bibtex
 from loaders.registry import MAGIC, MARKED, PLAIN, SHAPED, Format, LoadOptions
 from loaders.rows import RawRow
+from loaders.works import Person, VenueRef, Work, work_records
 
 # Columns that hold lists (CSV and the viewer dump print them as JSON) and integers.
 LIST_COLUMNS = ("authors", "GitHub", "Models", "Datasets", "Spaces")
@@ -213,11 +212,6 @@ def _decoded(value: str | None) -> str | None:
 
 # -- the row ----------------------------------------------------------------------
 
-def _hub_owner(repo_id: str) -> str | None:
-    owner, sep, _ = repo_id.partition("/")
-    return owner if sep and owner else None
-
-
 def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
     """The records of one dataset row, and warnings; raises RowError to reject it."""
     if not isinstance(row, dict):
@@ -260,10 +254,7 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
     conference = own or ctx.conference or infer_conference(bib.booktitle)
 
     props = {
-        "title": title,
-        "abstract": _text(row, "abstract"),
         "type": ptype,
-        "year": bib.year or (conference.year if conference else None),
         "arxiv_id": arxiv,
         "doi": bib.doi,
         "openreview_url": proceedings if forum and proceedings and "openreview.net" in proceedings else None,
@@ -275,81 +266,32 @@ def row_records(row: object, ctx: PaperContext) -> tuple[list, list[str]]:
     }
     for column in INT_COLUMNS:  # checked, so a broken count is reported
         _int(row, column)
+    et_al = False
     if not authors and bib.author_field:  # no structured list: the BibTeX's, split by the library rules
         authors, et_al = split_person_list(bib.author_field)
-        if et_al:
-            props["et_al"] = True
-    props = {k: v for k, v in props.items() if v is not None}
-    props["stub"] = None  # a full row fills in a paper known before only by an identifier
-    records: list = [Node("Paper", paper_id, props)]
 
-    # authors, in order; the same person twice in one list keeps the first place
-    keys: list[str] = []
-    for name in authors:
-        if not name.strip():
-            continue
-        key = name_key(name)
-        if not key:
-            continue
-        if key in keys:  # the same person twice in one list keeps the first place
-            warnings.append(f"author {name!r} is listed twice; kept at place {keys.index(key) + 1}")
-            continue
-        keys.append(key)
-        records.append(Node("Author", key, create_props={"name": display_name(name)}))
-        records.append(Edge("AUTHORED", "Author", key, "Paper", paper_id, {"position": len(keys)}))
-    records.append(ReplaceEdges("AUTHORED", "Paper", paper_id, "Author", keys, outgoing=False))
-
-    # venue and conference
-    venue_keep = []
+    venue = None
     if venue_raw:
         # scope the dataset's venue id by its conference (UniReps 2023 is not UniReps 2024),
         # unless the id names its conference itself ("ICLR.cc/2024/Conference")
         scoped = conference is not None and infer_conference(venue_raw) is None
-        venue_id = f"{conference.id}/{venue_raw}" if scoped else venue_raw
-        is_workshop = "Workshop" in venue_raw.split("/")[:-1]
         short_name = venue_raw.rstrip("/").rsplit("/", 1)[-1]
         if short_name.lower() in _GENERIC_VENUE_NAMES and conference:
             short_name = f"{conference.name} {short_name}"
-        venue_props = {"short_name": short_name}
-        if bib.booktitle:
-            venue_props["name"] = bib.booktitle
-        records.append(Node("Venue", venue_id, venue_props, extra_labels=("Workshop",) if is_workshop else ()))
-        records.append(Edge("PRESENTED_AT", "Paper", paper_id, "Venue", venue_id,
-                            {"type": ptype} if ptype else {}))
-        venue_keep.append(venue_id)
-        if conference:
-            conf_props = {"name": conference.name}
-            if conference.year:
-                conf_props["year"] = conference.year
-            records.append(Node("Conference", conference.id, conf_props))
-            records.append(Edge("PART_OF", "Venue", venue_id, "Conference", conference.id))
-    records.append(ReplaceEdges("PRESENTED_AT", "Paper", paper_id, "Venue", venue_keep, outgoing=True))
+        venue = VenueRef(id=f"{conference.id}/{venue_raw}" if scoped else venue_raw, name=bib.booktitle,
+                         short_name=short_name, workshop="Workshop" in venue_raw.split("/")[:-1],
+                         conference=conference)
 
-    # code
-    repos = []
-    for url in _str_list(row, "GitHub"):
-        url = url.strip().rstrip("/")
-        if url not in repos:
-            repos.append(url)
-            records.append(Node("Repository", url))
-            records.append(Edge("HAS_CODE", "Paper", paper_id, "Repository", url))
-    records.append(ReplaceEdges("HAS_CODE", "Paper", paper_id, "Repository", repos, outgoing=True))
-
-    # Hub artifacts and their owners
-    for column, label in ARTIFACT_COLUMNS:
-        ids = []
-        for repo_id in _str_list(row, column):
-            repo_id = repo_id.strip()
-            if repo_id in ids:
-                continue
-            ids.append(repo_id)
-            records.append(Node(label, repo_id))
-            records.append(Edge("HAS_ARTIFACT", "Paper", paper_id, label, repo_id))
-            owner = _hub_owner(repo_id)
-            if owner:
-                records.append(Node("HubAccount", owner))
-                records.append(Edge("OWNS", "HubAccount", owner, label, repo_id))
-        records.append(ReplaceEdges("HAS_ARTIFACT", "Paper", paper_id, label, ids, outgoing=True))
+    code = list(dict.fromkeys(url.strip().rstrip("/") for url in _str_list(row, "GitHub")))
+    artifacts = {label: list(dict.fromkeys(r.strip() for r in _str_list(row, column)))
+                 for column, label in ARTIFACT_COLUMNS}
+    work = Work(ref=paper_id, title=title, abstract=_text(row, "abstract"),
+                year=bib.year or (conference.year if conference else None),
+                authors=[Person(name) for name in authors if name.strip()], venue=venue,
+                props={k: v for k, v in props.items() if v is not None}, et_al=et_al, presentation=ptype,
+                code=code, artifacts=artifacts, complete=True)
+    records = work_records(work)  # the one place any source's description becomes records
+    warnings += work.warnings
     return records, warnings
 
 

@@ -1,9 +1,9 @@
-"""A scholarly work as the citation sources describe it, turned into records.
+"""A scholarly work as any source describes it, turned into records.
 
-OpenAlex, Semantic Scholar and BibTeX all describe papers the same way once
-parsed: identifiers, title, authors in order, year, venue, references. This
-module is the one place that turns such a description into graph records, so
-that every source writes the same shapes.
+Paper-dataset rows, OpenAlex, Semantic Scholar and BibTeX all describe papers the same way
+once parsed: identifiers, title, authors in order (with their institutions), year, venue
+(and its conference), references, code and Hub artifacts. This module is the one place that
+turns such a description into graph records, so that every source writes the same shapes.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class VenueRef:
     name: str | None = None
     short_name: str | None = None
     workshop: bool = False
+    conference: object | None = None  # the edition it belongs to: anything with id, name, year
 
     @classmethod
     def named(cls, name: str, short_name: str | None = None) -> VenueRef:
@@ -77,6 +78,11 @@ class Work:
     et_al: bool = False  # the author list ended with "and others": more people wrote it
     citation_props: dict = field(default_factory=dict)  # (citing ref, cited ref) -> CITES properties
     warnings: list = field(default_factory=list)  # what the source said that is not written, and why
+    presentation: str | None = None  # how it was presented at the venue (poster, oral, ...)
+    code: list[str] | None = None  # code repositories; a list is complete for its source
+    artifacts: dict | None = None  # Hub label (Model, Dataset, Space) -> repo ids; complete for its source
+    complete: bool = False  # the source describes authors and venue in full: what it no longer
+    #                         names is withdrawn (a paper-dataset row is the truth for its source)
     related: list = field(default_factory=list)  # other works the source described in full on the way
     #                                              (Semantic Scholar's nested references and citations)
 
@@ -107,16 +113,22 @@ def work_records(work: Work) -> list:
         if not person.name or not person.name.strip():
             continue
         key = name_key(person.name)
+        if not key:
+            continue
         if key in keys:  # the same person twice in one list keeps the first place
             work.warnings.append(f"author {person.name!r} is listed twice; kept at place {keys.index(key) + 1}")
             continue
         keys.append(key)
-        extra = {k: v for k, v in {"orcid": person.orcid, "openalex_id": person.openalex_id}.items() if v}
+        # (runs once per authorship of every load: nothing is built that the person lacks)
+        extra = {}
+        if person.orcid:
+            extra["orcid"] = person.orcid
+        if person.openalex_id:
+            extra["openalex_id"] = person.openalex_id
         records.append(Node("Author", key, extra, create_props={"name": display_name(person.name)}))
         edge_props: dict = {"position": len(keys)}
-        own = sorted({inst.id for inst in person.institutions})
-        if own:
-            edge_props["institutions"] = own
+        if person.institutions:
+            edge_props["institutions"] = sorted({inst.id for inst in person.institutions})
         records.append(Edge("AUTHORED", "Author", key, "Paper", ref, edge_props))
         for inst in person.institutions:
             if inst.id not in institutions:
@@ -125,15 +137,40 @@ def work_records(work: Work) -> list:
                                                 "country_code": inst.country_code, "type": inst.type}.items() if v}
                 records.append(Node("Institution", inst.id, inst_props))
                 records.append(Edge("AFFILIATED_WITH", "Paper", ref, "Institution", inst.id))
-    if work.authors:
+    if work.authors or work.complete:
         records.append(ReplaceEdges("AUTHORED", "Paper", ref, "Author", keys, outgoing=False))
+    if work.authors:
         records.append(ReplaceEdges("AFFILIATED_WITH", "Paper", ref, "Institution", institutions, outgoing=True))
 
     if work.venue:
         v = work.venue
         venue_props = {k: val for k, val in {"name": v.name, "short_name": v.short_name}.items() if val}
         records.append(Node("Venue", v.id, venue_props, extra_labels=("Workshop",) if v.workshop else ()))
-        records.append(Edge("PRESENTED_AT", "Paper", ref, "Venue", v.id))
+        records.append(Edge("PRESENTED_AT", "Paper", ref, "Venue", v.id,
+                            {"type": work.presentation} if work.presentation else {}))
+        if v.conference is not None:
+            c = v.conference
+            records.append(Node("Conference", c.id, {"name": c.name, **({"year": c.year} if c.year else {})}))
+            records.append(Edge("PART_OF", "Venue", v.id, "Conference", c.id))
+    if work.complete:
+        records.append(ReplaceEdges("PRESENTED_AT", "Paper", ref, "Venue", [work.venue.id] if work.venue else [],
+                                    outgoing=True))
+
+    if work.code is not None:
+        for url in work.code:
+            records.append(Node("Repository", url))
+            records.append(Edge("HAS_CODE", "Paper", ref, "Repository", url))
+        records.append(ReplaceEdges("HAS_CODE", "Paper", ref, "Repository", list(work.code), outgoing=True))
+
+    for label, ids in (work.artifacts or {}).items():  # Hub models, datasets and Spaces, with their owners
+        for repo_id in ids:
+            records.append(Node(label, repo_id))
+            records.append(Edge("HAS_ARTIFACT", "Paper", ref, label, repo_id))
+            owner, sep, _ = repo_id.partition("/")
+            if sep and owner:
+                records.append(Node("HubAccount", owner))
+                records.append(Edge("OWNS", "HubAccount", owner, label, repo_id))
+        records.append(ReplaceEdges("HAS_ARTIFACT", "Paper", ref, label, list(ids), outgoing=True))
 
     if work.references is not None:  # the complete list: what the source no longer cites goes
         cited_refs = []
