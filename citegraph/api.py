@@ -52,6 +52,12 @@ class LoadSummary:
     counts: dict = field(default_factory=dict)  # nodes_created, relationships_created, ...
     seconds: float = 0.0
 
+    def reject(self, reject: dict, rejects_file=None) -> None:
+        """Record a reject ({source, line, reason[, raw]}); ``--rejects`` keeps the raw row too."""
+        self.rejects.append({k: reject[k] for k in ("source", "line", "reason")})
+        if rejects_file:
+            rejects_file.write(json.dumps(reject, ensure_ascii=False) + "\n")
+
     def as_dict(self) -> dict:
         return {
             "read": self.read, "loaded": self.loaded, "rejected": self.rejected, "unchanged": self.unchanged,
@@ -158,10 +164,8 @@ class CiteGraph:
             summary.counts["import_seconds"] = round(seconds, 3)
             summary.counts["import_skipped"] = len(skipped)
             for entry in skipped:  # what the import left out is said, like any reject
-                reject = {"source": "neo4j-admin import", "line": None, "reason": f"not imported: {entry}"}
-                summary.rejects.append(reject)
-                if rejects_file:
-                    rejects_file.write(json.dumps(reject, ensure_ascii=False) + "\n")
+                summary.reject({"source": "neo4j-admin import", "line": None, "reason": f"not imported: {entry}"},
+                               rejects_file)
         summary.counts["nodes_created"] = writer.counts["nodes"]
         summary.counts["relationships_created"] = writer.counts["relationships"]
         if writer.counts.get("self_citations"):
@@ -185,8 +189,6 @@ class CiteGraph:
 
     def _load_one(self, path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool,
                   writer) -> None:
-
-
         stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
         bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
         try:
@@ -198,10 +200,7 @@ class CiteGraph:
                 bar.update(1)
                 if row.reject is not None:
                     stats["rejected"] += 1
-                    reject = row.reject.as_dict()
-                    summary.rejects.append({k: reject[k] for k in ("source", "line", "reason")})
-                    if rejects_file:
-                        rejects_file.write(json.dumps(reject, ensure_ascii=False) + "\n")
+                    summary.reject(row.reject.as_dict(), rejects_file)
                     continue
                 if row.unchanged:
                     stats["loaded"] += 1
@@ -220,11 +219,7 @@ class CiteGraph:
             where = stats["read"] + 1 if stats["read"] else None
             stats["read"] += 1
             stats["rejected"] += 1
-            source = options.source or Path(path).name
-            summary.rejects.append({"source": source, "line": where, "reason": reason})
-            if rejects_file:
-                rejects_file.write(json.dumps({"source": source, "line": where, "reason": reason},
-                                              ensure_ascii=False) + "\n")
+            summary.reject({"source": options.source or Path(path).name, "line": where, "reason": reason}, rejects_file)
         finally:
             bar.close()
         summary.read += stats["read"]

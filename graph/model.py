@@ -11,7 +11,7 @@ describe one paper and a re-load of one source changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,10 @@ class PaperRef:
         # range "1-31" is shared by every online-first article of a volume), else the title
         return [("cite", self.cite)] if self.cite else [("title", self.title)] if self.title else []
 
+    def same_paper(self, other: PaperRef) -> bool:
+        """Both name the paper by a shared identifier (a citation between them is a self-citation)."""
+        return bool(set(self.pairs()) & set(other.pairs()))
+
     def weak_title(self) -> tuple[str, str] | None:
         """The title, for finding a paper known so far only by its title (see the module docstring)."""
         if not self.title or not (self.doi or self.arxiv or self.openreview or self.openalex or self.s2 or self.corpus):

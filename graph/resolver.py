@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from graph import paper_identity
 from graph.counts import recount
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
-from graph import paper_identity
 from graph.papers import PREFIX, PROPERTY
-
 
 # -- merging two nodes of one paper ------------------------------------------------------
 

@@ -120,7 +120,7 @@ def read(path, source: str, options) -> Iterator[Row]:
             except IdError as exc:
                 yield Row(source, number, reject=Reject(source, number, str(exc), line))
                 continue
-            if set(citing.pairs()) & set(cited.pairs()):
+            if citing.same_paper(cited):
                 yield Row(source, number, records=stub_records(citing),
                           warnings=[f"{cells[0]} cites itself; not written"])
                 continue

@@ -129,15 +129,6 @@ DROPPED = {
 }
 
 
-def looks_like(value) -> bool:
-    if isinstance(value, dict):
-        if isinstance(value.get("results"), list):
-            return True
-        ident = str(value.get("id", ""))
-        return "openalex.org/W" in ident or "referenced_works" in value or "authorships" in value
-    return False
-
-
 def _abstract(inverted: dict | None) -> str | None:
     if not isinstance(inverted, dict) or not inverted:
         return None

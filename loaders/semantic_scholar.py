@@ -29,8 +29,8 @@ from graph.papers import PaperRef, citation_key
 from graph.records import Edge, Reject, Row
 from loaders import json_document, jsonl
 from loaders.edge_list import IdError, ref_for
-from loaders.works import InstitutionRef, Person, VenueRef, Work, stub_records, work_records
 from loaders.registry import MARKED, Format
+from loaders.works import InstitutionRef, Person, VenueRef, Work, stub_records, work_records
 
 # Every field of a paper object, author and citation item: mapped (to what) or dropped (why).
 # docs/fields.md is checked against these tables by a test.
@@ -103,15 +103,6 @@ DROPPED = {
 _EXTRA_IDS = {"DBLP": "dblp_key", "MAG": "mag_id", "PubMed": "pubmed_id", "PubMedCentral": "pmc_id", "ACL": "acl_id"}
 
 
-def looks_like(value) -> bool:
-    if isinstance(value, dict):
-        if isinstance(value.get("data"), list):
-            first = value["data"][0] if value["data"] else {}
-            return isinstance(first, dict) and bool({"citingPaper", "citedPaper", "paperId"} & set(first))
-        return bool({"paperId", "corpusId", "citingcorpusid", "citedcorpusid"} & set(value))
-    return False
-
-
 class PaperError(ValueError):
     pass
 
@@ -163,7 +154,7 @@ def _people(authors, where: str) -> list[Person]:
     return people
 
 
-def work_from(obj, where: str = "", anchor: PaperRef | None = None, warnings: list | None = None) -> Work:
+def work_from(obj, where: str = "", warnings: list | None = None) -> Work:
     """A paper object as a Work, with its nested references and citations as related works."""
     warnings = warnings if warnings is not None else []
     ref = ref_of(obj, where)
@@ -190,7 +181,6 @@ def work_from(obj, where: str = "", anchor: PaperRef | None = None, warnings: li
         if isinstance(name, str) and name.strip():
             venue = VenueRef.named(" ".join(name.split()))
             break
-    ext = obj.get("externalIds") or {}
     props = {prop: str(ext[key]).strip() for key, prop in _EXTRA_IDS.items()
              if isinstance(ext.get(key), (str, int)) and str(ext[key]).strip()}
     work = Work(ref=ref, title=title.strip() if title else None, abstract=abstract, year=year,
@@ -212,7 +202,7 @@ def work_from(obj, where: str = "", anchor: PaperRef | None = None, warnings: li
             if other is None:
                 warnings.append(f"{here[:-1]}: no identifier; left out")
                 continue
-            if other.ref.pairs() and set(other.ref.pairs()) & set(ref.pairs()):
+            if other.ref.same_paper(ref):
                 warnings.append(f"{here[:-1]}: the paper itself (a self-citation); not written")
                 continue
             refs.append(other.ref)
@@ -276,12 +266,12 @@ def _records(obj, anchor: PaperRef | None, warnings: list) -> list:
             warnings.append("a /references or /citations item: the citation is not written without --of "
                             "(the page does not say which paper it belongs to)")
             return records
-        if set(other.ref.pairs()) & set(anchor.pairs()):
+        if other.ref.same_paper(anchor):
             warnings.append(f"{wrapper} is the paper itself (a self-citation); not written")
             return records
         start, end = (anchor, other.ref) if wrapper == "citedPaper" else (other.ref, anchor)
         return [*records, *stub_records(anchor), Edge("CITES", "Paper", start, "Paper", end, props)]
-    work = work_from(obj, "", anchor, warnings)
+    work = work_from(obj, "", warnings)
     records = work_records(work)  # (adds to the warnings what it does not write)
     for other in work.related:  # say which nested paper a warning is about
         warnings.extend(w if w.startswith(("references[", "citations[")) else f"{other.ref.minted_id()}: {w}"
