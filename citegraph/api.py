@@ -24,6 +24,7 @@ import neo4j
 from tqdm import tqdm
 
 import queries
+from citegraph.browser import guide_url as browser_guide_url  # noqa: F401  (for the command line)
 from citegraph.connection import open_driver, resolve
 from citegraph.errors import LoadError
 from citegraph.rdf import format_for
@@ -31,12 +32,15 @@ from citegraph.server import ManagedServer
 from citegraph.server.admin_import import run_import
 from graph.bulk import ARRAY, BulkWriter
 from graph.counts import refresh_counts, refresh_venue_stats
+from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
 from graph.rdf import DEFAULT_BASE_IRI
+from graph.rdf_formats import FORMATS as RDF_FORMATS
 from graph.reader import run_cypher
 from graph.schema import ensure_schema
 from graph.writer import GraphWriter
-from loaders import LoadOptions, detect_format, expand_paths, read
+from loaders import FORMATS, LoadOptions, detect_format, expand_paths, read
 from loaders.paper_dataset import Conference
+from queries import catalogue as query_catalogue, find as find_query, parse_assignments  # noqa: F401
 
 
 @dataclass
@@ -129,13 +133,7 @@ class CiteGraph:
                     # one writer per file: its batches are committed before the next file starts
                     with GraphWriter(self.driver, self.database, source=None, batch_size=batch_size) as writer:
                         self._load_one(path, fmt, options, summary, rejects_file, show, writer)
-                    for k, v in writer.counts.as_dict().items():
-                        summary.counts[k] = summary.counts.get(k, 0) + v
-                    if writer.counts.self_citations:
-                        summary.warnings.append({
-                            "source": writer.source or Path(path).name, "line": None,
-                            "warning": f"{writer.counts.self_citations} citation(s) between two identifiers of one "
-                                       f"paper not written (a paper does not cite itself)"})
+                    self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
                 if any(summary.counts.values()):  # a re-load of unchanged data skips this
                     refresh_venue_stats(self.driver, self.database)
         finally:
@@ -155,24 +153,13 @@ class CiteGraph:
             raise LoadError(f"--bulk only loads into an empty database, and this one has {existing} nodes; "
                             f"load without --bulk, or `citegraph reset --yes` first")
         server = ManagedServer(home)
+        database = self.database or "neo4j"
         with tempfile.TemporaryDirectory(prefix="bulk-", dir=server.home / "import") as workdir:
-            writer = BulkWriter(Path(workdir))
+            writer = BulkWriter(Path(workdir), importer=lambda nodes, rels: run_import(
+                server, nodes, rels, database, array_delimiter=ARRAY))
             for path in files:
                 self._load_one(path, fmt, options, summary, rejects_file, show, writer)
-            node_args, rel_args = writer.finish()
-            seconds, skipped = run_import(server, node_args, rel_args, self.database or "neo4j", array_delimiter=ARRAY)
-            summary.counts["import_seconds"] = round(seconds, 3)
-            summary.counts["import_skipped"] = len(skipped)
-            for entry in skipped:  # what the import left out is said, like any reject
-                summary.reject({"source": "neo4j-admin import", "line": None, "reason": f"not imported: {entry}"},
-                               rejects_file)
-        summary.counts["nodes_created"] = writer.counts["nodes"]
-        summary.counts["relationships_created"] = writer.counts["relationships"]
-        if writer.counts.get("self_citations"):
-            summary.counts["self_citations"] = writer.counts["self_citations"]
-            summary.warnings.append({"source": "(all files)", "line": None,
-                                     "warning": f"{writer.counts['self_citations']} citation(s) between two identifiers "
-                                                f"of one paper not written (a paper does not cite itself)"})
+            self._written(writer.close(), summary, rejects_file, "(all files)")
         # a new database: the driver's bookmarks and pooled connections belong to the old one
         self.driver.close()
         self.driver = open_driver(self._settings)
@@ -186,6 +173,21 @@ class CiteGraph:
             "UNWIND $rows AS r MATCH (p:Paper {id: r[0]}) WHERE r[1] IN p.row_hashes RETURN r[0] AS id",
             {"rows": [list(f) for f in fingerprints]}, database_=self.database, routing_=neo4j.RoutingControl.READ)
         return {r["id"] for r in records}
+
+    @staticmethod
+    def _written(written, summary: LoadSummary, rejects_file, where: str) -> None:
+        """Add what a sink wrote to the summary: its counts, and what the database did not keep
+        as rejects (those rows were read, so they move from loaded to rejected)."""
+        for k, v in written.counts().items():
+            summary.counts[k] = summary.counts.get(k, 0) + v
+        warning = written.self_citation_warning()
+        if warning:
+            summary.warnings.append({"source": where, "line": None, "warning": warning})
+        for reject in written.not_kept:
+            summary.reject(reject, rejects_file)
+        rows = {(r["source"], r["line"]) for r in written.not_kept if r["line"] is not None}
+        summary.rejected += len(rows)
+        summary.loaded -= len(rows)
 
     def _load_one(self, path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool,
                   writer) -> None:
@@ -211,7 +213,7 @@ class CiteGraph:
                 if writer.source != row.source:  # a reader that spans sources (rare): flush per source
                     writer.flush()
                     writer.source = row.source
-                writer.add(row.records)
+                writer.add(row.records, (row.source, row.line))
                 stats["loaded"] += 1
         except (LoadError, OSError, ValueError, RecursionError, UnicodeError) as exc:
             # the file (or the rest of it) cannot be read: one reject says so; other files still load
@@ -326,3 +328,72 @@ def run_sparql(query: str, data, /, *, queries_dirs=(), **params) -> list[dict]:
     from citegraph.rdf import sparql  # pyoxigraph's store: loaded when SPARQL runs
 
     return sparql.run_sparql(sparql.open_store(data), queries.find(query, queries_dirs, language="sparql"), params)
+
+
+# -- beside a graph: the managed server, the catalogues, analyses and RDF files ----------------
+# (the command line calls these, never the modules below them)
+
+
+def check_query(name: str, params: dict, queries_dirs=(), language: str = "cypher"):
+    """The canned query ``name`` (or a query file), after checking that ``params`` give it what
+    it needs (a ``ParameterError`` names what is missing); returns the query."""
+    query = find_query(name, queries_dirs, language=language)
+    queries.bind(query, params)
+    return query
+
+
+def start_server(home=None, *, bolt_port=None, http_port=None, heap=None, pagecache=None, timeout: float = 240,
+                 log=None):
+    """Provision (first time) and start the managed Neo4j; returns (was it running already, status)."""
+    server = ManagedServer(home)
+    was_running = server.status().running
+    return was_running, server.start(bolt_port=bolt_port, http_port=http_port, heap=heap, pagecache=pagecache,
+                                     timeout=timeout, log=log)
+
+
+def stop_server(home=None) -> tuple[bool, Path]:
+    """Stop the managed Neo4j; returns (whether it was running, its home)."""
+    server = ManagedServer(home)
+    return server.stop(), server.home
+
+
+def server_status(home=None):
+    """The managed server's status: running, pid, ports, URI, password, home."""
+    return ManagedServer(home).status()
+
+
+def load_formats() -> list[str]:
+    """The input formats ``load --format`` accepts (every format module the registry finds)."""
+    return sorted(FORMATS)
+
+
+def write_analysis(analysis, *, graphml=None, gexf=None, png=None, ego: str | None = None, radius: int = 1) -> None:
+    """Save a coauthorship analysis as GraphML, GEXF and/or an ego-network picture."""
+    from citegraph.analysis import export  # matplotlib: loaded when a picture is drawn
+
+    if graphml:
+        export.write_graphml(analysis, graphml)
+    if gexf:
+        export.write_gexf(analysis, gexf)
+    if png:
+        export.draw_png(analysis, png, ego=ego, radius=radius)
+
+
+def rdf_formats() -> list[str]:
+    """The RDF formats ``export-rdf --format`` writes and ``sparql --data`` reads."""
+    return list(RDF_FORMATS)
+
+
+def validate_rdf(path, fmt: str | None = None) -> list:
+    """SHACL violations of an RDF file against the citegraph shapes (empty: it conforms)."""
+    from citegraph.rdf.shapes import validate  # pySHACL: loaded when a file is checked
+
+    return validate(path, fmt)
+
+
+def serve_sparql(data: list[str], port: int, store: str | None = None, announce=print) -> int:
+    """Serve RDF files as a read-only SPARQL endpoint until stopped (Ctrl-C or SIGTERM end the
+    server process and remove a temporary store); returns the exit status."""
+    from citegraph.rdf.serve import serve
+
+    return serve(list(data), port, store, announce)

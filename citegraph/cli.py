@@ -8,6 +8,7 @@ and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import sys
 
@@ -15,7 +16,38 @@ import click
 
 from citegraph.errors import CitegraphError
 from citegraph.output import render
-from graph.model import COMMUNITY_LABELS
+
+
+def _lazy(name: str):
+    """Import a module when one of its attributes is first used (the Python docs' LazyLoader
+    recipe): the API loads the Neo4j driver, and `citegraph --help` should not wait for it."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+api = _lazy("citegraph.api")  # everything the commands do, they do through it
+
+
+class ApiChoice(click.Choice):
+    """A choice among names an API function lists, read when the option is first used."""
+
+    def __init__(self, lister: str, first: tuple = ()):
+        self._lister, self._first = lister, first
+        super().__init__([])
+
+    @property
+    def choices(self):
+        return (*self._first, *getattr(api, self._lister)())
+
+    @choices.setter
+    def choices(self, _):  # click.Choice sets it in __init__; the API is asked instead
+        pass
 
 EXIT_REJECTS = 3  # `load` read everything but rejected some rows
 
@@ -36,10 +68,8 @@ def connection_options(fn):
 
 
 def open_graph(kwargs: dict):
-    from citegraph.api import CiteGraph
-
     conn = {k: kwargs.pop(k, None) for k in ("uri", "user", "password", "database", "home")}
-    return CiteGraph.connect(**conn)
+    return api.CiteGraph.connect(**conn)
 
 
 def handle_errors(fn):
@@ -107,12 +137,9 @@ def neo4j_start(home, bolt_port, http_port, heap, pagecache, timeout):
     Example:
       citegraph neo4j start --bolt-port 7688 --http-port 7475
     """
-    from citegraph.server import ManagedServer
-
-    server = ManagedServer(home)
-    was_running = server.status().running
-    status = server.start(bolt_port=bolt_port, http_port=http_port, heap=heap, pagecache=pagecache,
-                          timeout=timeout, log=lambda m: click.echo(m, err=True))
+    was_running, status = api.start_server(home, bolt_port=bolt_port, http_port=http_port, heap=heap,
+                                           pagecache=pagecache, timeout=timeout,
+                                           log=lambda m: click.echo(m, err=True))
     click.echo(("Neo4j was already running" if was_running else "Neo4j is running") +
                f" (pid {status.pid}) at {status.uri}")
     _print_login(status)
@@ -123,8 +150,7 @@ def _print_login(status) -> None:
     click.echo(f"  user:     neo4j")
     click.echo(f"  password: {status.password}   (also in {status.home / 'password'})")
     if status.http_port:
-        from citegraph.browser import guide_url
-        click.echo(f"  guide:    opens when you connect; again with  :guide {guide_url(status.http_port)}")
+        click.echo(f"  guide:    opens when you connect; again with  :guide {api.browser_guide_url(status.http_port)}")
 
 
 @neo4j.command("stop")
@@ -137,10 +163,8 @@ def neo4j_stop(home):
     Example:
       citegraph neo4j stop
     """
-    from citegraph.server import ManagedServer
-
-    server = ManagedServer(home)
-    click.echo("Neo4j stopped" if server.stop() else f"Neo4j in {server.home} was not running")
+    stopped, where = api.stop_server(home)
+    click.echo("Neo4j stopped" if stopped else f"Neo4j in {where} was not running")
 
 
 @neo4j.command("status")
@@ -154,9 +178,7 @@ def neo4j_status(home, as_json):
     Example:
       citegraph neo4j status --json
     """
-    from citegraph.server import ManagedServer
-
-    status = ManagedServer(home).status()
+    status = api.server_status(home)
     if as_json:
         emit_json(status.as_dict())
     elif status.running:
@@ -180,9 +202,7 @@ def neo4j_env(home):
     """
     import shlex
 
-    from citegraph.server import ManagedServer
-
-    status = ManagedServer(home).status()
+    status = api.server_status(home)
     if not status.bolt_port or not status.password:
         raise CitegraphError(f"no managed server has been started in {status.home}; run `citegraph neo4j start`")
     click.echo(f"export NEO4J_URI={shlex.quote(status.uri)}")
@@ -192,16 +212,10 @@ def neo4j_env(home):
 
 # -- loading and inspecting ------------------------------------------------------------
 
-def _format_choices() -> list[str]:
-    from loaders import FORMATS
-
-    return ["auto", *sorted(FORMATS)]
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(_format_choices()), help="input format (auto: from name and content).")
+              type=ApiChoice("load_formats", ("auto",)), help="input format (auto: from name and content).")
 @click.option("--conference", help='conference of these papers, e.g. "NeurIPS 2023" (else inferred where the data names it).')
 @click.option("--source", help="name recorded in each node's `sources` (default: the file name).")
 @click.option("--id-scheme", default="auto", show_default=True,
@@ -282,7 +296,7 @@ def stats(as_json, recount, **conn):
         emit_json(result)
         return
     # the coauthorship community labels (Community0..19) are one line, not twenty
-    communities = {k: v for k, v in result["nodes"].items() if k in COMMUNITY_LABELS}
+    communities = {k: v for k, v in result["nodes"].items() if k in api.COMMUNITY_LABELS}
     nodes = {k: v for k, v in result["nodes"].items() if k not in communities}
     width = max([len(k) for k in (*nodes, *result["relationships"])] + [5])
     click.echo("nodes")
@@ -315,9 +329,7 @@ def list_queries(queries_dirs, as_json, sparql):
     Example:
       citegraph queries --queries-dir my-queries/
     """
-    import queries as canned
-
-    found = canned.catalogue(queries_dirs, "sparql" if sparql else "cypher")
+    found = api.query_catalogue(queries_dirs, "sparql" if sparql else "cypher")
     if as_json:
         emit_json([q.as_dict() for q in found.values()])
         return
@@ -347,11 +359,8 @@ def run_query_command(name, params, fmt, queries_dirs, **conn):
     Example:
       citegraph query coauthors -p "name=Fartash Faghri" --format json
     """
-    import queries as canned
-
-    query = canned.find(name, queries_dirs)
-    given = canned.parse_assignments(params)
-    canned.bind(query, given)  # report missing parameters before connecting
+    given = api.parse_assignments(params)
+    query = api.check_query(name, given, queries_dirs)  # missing parameters are reported before connecting
     with open_graph(conn) as cg:
         rows = cg.run_query(name, queries_dirs=queries_dirs, **given)
     click.echo(render(rows, fmt, list(query.columns) or None))
@@ -419,19 +428,12 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, communities_
     Example:
       citegraph analyze coauthorship --write --png ego.png --ego "Shih-Chii Liu"
     """
-    from citegraph.analysis import export
-
     with open_graph(conn) as cg:
         analysis = cg.analyze_coauthorship(write=write, seed=seed, betweenness_k=betweenness_samples,
                                            backend=backend, communities_method=communities_method)
     summary = analysis.summary(top)
     summary["written"] = write
-    if graphml:
-        export.write_graphml(analysis, graphml)
-    if gexf:
-        export.write_gexf(analysis, gexf)
-    if png:
-        export.draw_png(analysis, png, ego=ego, radius=radius)
+    api.write_analysis(analysis, graphml=graphml, gexf=gexf, png=png, ego=ego, radius=radius)
     if as_json:
         emit_json(summary)
         return
@@ -454,12 +456,11 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, communities_
 
 # -- RDF ---------------------------------------------------------------------------------
 
-RDF_FORMATS = ["turtle", "ntriples", "nquads", "jsonld", "rdfxml", "trig"]
 
 
 @main.command("export-rdf")
 @click.argument("out")
-@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS),
+@click.option("--format", "fmt", type=ApiChoice("rdf_formats"),
               help="RDF format (default: from OUT's extension, else turtle).")
 @click.option("--base-iri", help="base of the resources' IRIs (default https://w3id.org/citegraph/id/).")
 @click.option("--validate", "check", is_flag=True, help="validate the file against the SHACL shapes afterwards.")
@@ -490,9 +491,7 @@ def export_rdf(out, fmt, base_iri, check, page_size, **conn):
 
 
 def _report_validation(path, fmt) -> None:
-    from citegraph.rdf.shapes import validate
-
-    violations = validate(path, fmt)
+    violations = api.validate_rdf(path, fmt)
     for v in violations:
         click.echo(str(v))
     if violations:
@@ -503,7 +502,7 @@ def _report_validation(path, fmt) -> None:
 
 @main.command("validate-rdf")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS), help="RDF format (default: from the extension).")
+@click.option("--format", "fmt", type=ApiChoice("rdf_formats"), help="RDF format (default: from the extension).")
 @handle_errors
 def validate_rdf(file, fmt):
     """Check an RDF file against the citegraph SHACL shapes (pySHACL); exit 1 naming each violation.
@@ -530,13 +529,9 @@ def sparql(query, data, params, fmt, queries_dirs):
     Example:
       citegraph sparql coauthors --data graph.ttl -p "name=Fartash Faghri"
     """
-    import queries as canned
-    from citegraph.api import run_sparql
-
-    q = canned.find(query, queries_dirs, language="sparql")
-    given = canned.parse_assignments(params)
-    canned.bind(q, given)
-    rows = run_sparql(query, data, queries_dirs=queries_dirs, **given)
+    given = api.parse_assignments(params)
+    q = api.check_query(query, given, queries_dirs, language="sparql")
+    rows = api.run_sparql(query, data, queries_dirs=queries_dirs, **given)
     click.echo(render(rows, fmt, list(q.columns) or None))
 
 
@@ -554,22 +549,9 @@ def sparql_serve(data, port, store):
       citegraph sparql-serve --data graph.ttl --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' http://127.0.0.1:7878/query
     """
-    import shutil
-    import subprocess
-
-    from citegraph.rdf.serve import prepare_store, serve_command
-
-    location = prepare_store(list(data), store)
-    click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {location}; Ctrl-C stops it)", err=True)
-    proc = subprocess.Popen(serve_command(location, port))
-    try:
-        sys.exit(proc.wait())
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait()
-    finally:
-        if not store:  # a temporary store goes with the server
-            shutil.rmtree(location, ignore_errors=True)
+    status = api.serve_sparql(list(data), port, store, announce=lambda m: click.echo(m, err=True))
+    if status:
+        sys.exit(status)
 
 
 @main.command()

@@ -19,15 +19,18 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 from graph.errors import LoadError
 from graph.model import NODES, RELS, UNTITLED
 from graph import paper_identity
 from graph.papers import PROPERTY, PaperRef
 from graph.records import Edge, Node, ReplaceEdges
+from graph.sink import Written
 
 ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
 TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": ":boolean",
@@ -35,11 +38,25 @@ TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": 
 ID_PROPS = set(PROPERTY.values())
 
 
-class BulkWriter:
-    """Collects records into files for the admin import (used like a ``GraphWriter``)."""
+# What neo4j-admin import writes in its report, one line per thing it left out.
+_MISSING_NODE = re.compile(r"^(?P<start>.*) \((?P<start_label>[^()]*)\)-\[(?P<type>[^\]]*)\]->"
+                           r"(?P<end>.*) \((?P<end_label>[^()]*)\) referring to missing node (?P<missing>.*)$")
+_DUPLICATE_ID = re.compile(r"^Id '(?P<id>.*)' is defined more than once in group '(?P<label>[^']*)'$")
 
-    def __init__(self, workdir: Path):
+Importer = Callable[[list, list], tuple]  # (--nodes args, --relationships args) -> (seconds, report lines)
+
+
+class BulkWriter:
+    """Collects records into files for the admin import, then runs it (a ``graph.sink.Sink``).
+
+    ``importer`` runs neo4j-admin import on the files (``citegraph.server.admin_import``) and
+    returns its seconds and the lines of its report; ``close`` turns each line into a reject
+    naming the source and line of the row that asked for what was left out.
+    """
+
+    def __init__(self, workdir: Path, importer: Importer):
         self.dir = workdir
+        self.importer = importer
         self.source: str | None = None
         self.paper_ids: dict = {}  # (kind, value) -> paper id
         self.parent: dict[str, str] = {}  # paper id -> the id it was found to be (union-find)
@@ -49,7 +66,7 @@ class BulkWriter:
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
         self.edge_files: dict = {}  # (type, start label, end label) -> file of JSON lines
-        self.counts = {"nodes": 0, "relationships": 0}
+        self.written = Written()
 
     # -- paper identity -----------------------------------------------------------
     def _find(self, paper_id: str) -> str:
@@ -104,8 +121,9 @@ class BulkWriter:
         return root, True
 
     # -- records --------------------------------------------------------------------
-    def add(self, records) -> None:
-        """The records of one input row."""
+    def add(self, records, origin=None) -> None:
+        """The records of one input row; ``origin`` is the row's (source, line)."""
+        origin = list(origin) if origin else None
         for rec in records:
             if isinstance(rec, ReplaceEdges):
                 continue  # nothing to withdraw in a new database
@@ -118,12 +136,13 @@ class BulkWriter:
                 props = {**(rec.key.id_props() if isinstance(rec.key, PaperRef) else {}), **rec.props}
                 if rec.row_hash:
                     props["row_hashes"] = [f"{rec.row_hash}:{self.source}"]
-                self.paper_file.write(json.dumps([key, props, rec.create_props], ensure_ascii=False) + "\n")
+                self.paper_file.write(json.dumps([key, props, rec.create_props, origin], ensure_ascii=False) + "\n")
             elif isinstance(rec, Node):
                 entry = self.nodes.get((rec.label, rec.key))
                 if entry is None:
                     self.nodes[(rec.label, rec.key)] = [dict(rec.props), dict(rec.create_props),
-                                                        set(rec.extra_labels), set(rec.sources or [self.source])]
+                                                        set(rec.extra_labels), set(rec.sources or [self.source]),
+                                                        origin]
                 else:
                     entry[0].update(rec.props)
                     entry[2].update(rec.extra_labels)
@@ -136,10 +155,21 @@ class BulkWriter:
                 if f is None:
                     f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w",
                                                       encoding="utf-8")
-                f.write(json.dumps([start, end, rec.props, rec.sources or [self.source]], ensure_ascii=False) + "\n")
+                f.write(json.dumps([start, end, rec.props, rec.sources or [self.source], origin],
+                                   ensure_ascii=False) + "\n")
 
     def flush(self) -> None:
         pass
+
+    def close(self) -> Written:
+        """Write the CSV files, import them; return what the import kept and what it left out."""
+        node_args, rel_args = self.finish()
+        seconds, report = self.importer(node_args, rel_args)
+        self.written.import_seconds = seconds
+        self.written.not_kept = self.not_kept(report)
+        self.written.nodes_created -= sum(1 for line in report if _DUPLICATE_ID.match(line))
+        self.written.relationships_created -= sum(1 for line in report if _MISSING_NODE.match(line))
+        return self.written
 
     # -- files for the import ----------------------------------------------------------
     def finish(self) -> tuple[list[str], list[str]]:
@@ -158,10 +188,10 @@ class BulkWriter:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 w = csv.writer(f)
                 w.writerow([f"{node.key}:ID({label})", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
-                for key, (p_props, create, extra, sources) in entries:
+                for key, (p_props, create, extra, sources, _) in entries:
                     merged = {**create, **p_props, "sources": sorted(sources)}
                     w.writerow([key, *[_cell(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
-                    self.counts["nodes"] += 1
+                    self.written.nodes_created += 1
             node_args.append(str(path))
         rel_args = [self._write_edges(group) for group in self.edge_files]
         return node_args, rel_args
@@ -198,10 +228,10 @@ class BulkWriter:
                     values["row_hashes"] = hashes[root]
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
                 w.writerow([root, *[_cell(values.get(q.name)) for q in props], labels])
-                self.counts["nodes"] += 1
+                self.written.nodes_created += 1
 
             for line in f:
-                key, p, create = json.loads(line)
+                key, p, create, _ = json.loads(line)
                 root = self._find(key)
                 hashes[root] += p.pop("row_hashes", [])
                 if lines[root] == 1:
@@ -224,16 +254,16 @@ class BulkWriter:
         with open(self.dir / f"edges_{name}.jsonl", encoding="utf-8") as f, \
                 open(remapped, "w", encoding="utf-8") as out:
             for line in f:
-                start, end, props, srcs = json.loads(line)
+                start, end, props, srcs, origin = json.loads(line)
                 if start_label == "Paper":
                     start = self._find(start)
                 if end_label == "Paper":
                     end = self._find(end)
                 if rel == "CITES" and start == end:
-                    self.counts["self_citations"] = self.counts.get("self_citations", 0) + 1
+                    self.written.self_citations += 1
                     continue
                 out.write(json.dumps([start, end], ensure_ascii=False) + "\t"
-                          + json.dumps([props, srcs], ensure_ascii=False) + "\n")
+                          + json.dumps([props, srcs, origin], ensure_ascii=False) + "\n")
         ordered = self.dir / f"edges_{name}.sorted"
         proc = subprocess.run(["sort", "-s", "-t", "\t", "-k1,1", "-S", "512M", "-T", str(self.dir),
                                "-o", str(ordered), str(remapped)], env=dict(os.environ, LC_ALL="C"),
@@ -253,11 +283,11 @@ class BulkWriter:
                     start, end = json.loads(current)
                     values = {**merged, "sources": sorted(sources)}
                     w.writerow([start, end, *[_cell(values.get(p.name)) for p in props_of]])
-                    self.counts["relationships"] += 1
+                    self.written.relationships_created += 1
 
             for line in f:
                 ends, rest = line.rstrip("\n").split("\t", 1)
-                props, srcs = json.loads(rest)
+                props, srcs, _ = json.loads(rest)
                 if ends != current:
                     emit()
                     current, merged, sources = ends, dict(props), set(srcs)
@@ -266,6 +296,49 @@ class BulkWriter:
                     sources.update(srcs)
             emit()
         return f"{rel}={path}"
+
+    # -- what the import left out -------------------------------------------------------
+    def not_kept(self, report: list[str]) -> list[dict]:
+        """Each line of the import's report as a reject, at the row that asked for the thing."""
+        wanted: dict = defaultdict(dict)  # file of a group's sorted relationships -> {ends: report line}
+        dup_ids: dict = {}  # (label, id) -> report line
+        rejects = []
+        for line in report:
+            missing, dup = _MISSING_NODE.match(line), _DUPLICATE_ID.match(line)
+            if missing:
+                name = "_".join((missing["type"], missing["start_label"], missing["end_label"]))
+                ends = json.dumps([missing["start"], missing["end"]], ensure_ascii=False)
+                wanted[self.dir / f"edges_{name}.sorted"][ends] = line
+            elif dup:
+                dup_ids[(dup["label"], dup["id"])] = line
+            else:
+                rejects.append(_not_imported(line, None))
+        for path, lines in wanted.items():  # one pass over each group's sorted file, only when asked
+            found: dict = {}
+            if path.exists():
+                with open(path, encoding="utf-8") as f:
+                    for row in f:
+                        ends, rest = row.rstrip("\n").split("\t", 1)
+                        if ends in lines and ends not in found:
+                            found[ends] = json.loads(rest)[2]
+            rejects += [_not_imported(line, found.get(ends)) for ends, line in lines.items()]
+        for (label, key), line in dup_ids.items():
+            entry = self.nodes.get((label, key))
+            rejects.append(_not_imported(line, entry[4] if entry else self._paper_origin(key)))
+        return rejects
+
+    def _paper_origin(self, key: str):
+        with open(self.dir / "papers.jsonl", encoding="utf-8") as f:
+            for line in f:
+                paper = json.loads(line)
+                if self._find(paper[0]) == key:
+                    return paper[3]
+        return None
+
+
+def _not_imported(entry: str, origin) -> dict:
+    source, line = origin if origin else ("neo4j-admin import", None)
+    return {"source": source, "line": line, "reason": f"not imported: {entry}"}
 
 
 def _cell(value):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
 
 import neo4j
 
@@ -22,6 +21,7 @@ from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
 from graph.resolver import PaperResolver
 from graph.records import Edge, Node, ReplaceEdges
+from graph.sink import Written
 
 # Add each of the row's sources (default: the source being loaded) to a ``sources`` list once.
 _ADD_SOURCE = ("reduce(acc = coalesce({v}.sources, []), s IN coalesce(row.src, [$source]) | "
@@ -99,28 +99,8 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
             f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-() DETACH DELETE o")
 
 
-@dataclass
-class WriteCounts:
-    nodes_created: int = 0
-    relationships_created: int = 0
-    relationships_deleted: int = 0
-    properties_set: int = 0
-    labels_added: int = 0
-    self_citations: int = 0  # CITES between two identifiers that turned out to be one paper: not written
-
-    def add(self, counters) -> None:
-        self.nodes_created += counters.nodes_created
-        self.relationships_created += counters.relationships_created
-        self.relationships_deleted += counters.relationships_deleted
-        self.properties_set += counters.properties_set
-        self.labels_added += counters.labels_added
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
 class GraphWriter:
-    """Collects records and writes them in batches; use as a context manager.
+    """Collects records and writes them in batches (a ``graph.sink.Sink``); use as a context manager.
 
     ``source`` is recorded in the ``sources`` list of everything written (unless
     a record names its own sources). Papers may be given as ``PaperRef``s: they are
@@ -138,7 +118,7 @@ class GraphWriter:
         self.database = database
         self.source = source
         self.batch_size = batch_size
-        self.counts = WriteCounts()
+        self.written = Written()  # from Neo4j's counters, batch by batch
         self.resolver = PaperResolver()
         self._records: list = []
         self._queue: queue.Queue | None = queue.Queue(maxsize=1) if background else None
@@ -154,11 +134,12 @@ class GraphWriter:
         else:
             self._stop()
 
-    def close(self) -> None:
-        """Write what is left and wait for every batch to commit."""
+    def close(self) -> Written:
+        """Write what is left, wait for every batch to commit; return what was written."""
         self.flush()
         self._stop()
         self._raise()
+        return self.written
 
     def _stop(self) -> None:
         if self._thread is not None:
@@ -182,7 +163,7 @@ class GraphWriter:
                 except BaseException as exc:  # handed to the caller's thread
                     self._error = exc
 
-    def add(self, records) -> None:
+    def add(self, records, origin=None) -> None:
         self._records.extend(records)
         if len(self._records) >= self.batch_size:
             self.flush()
@@ -281,7 +262,7 @@ class GraphWriter:
 
         with self.driver.session(database=self.database) as session:
             summaries, learned, skipped = session.execute_write(work)
-        self.counts.self_citations += len(skipped)
+        self.written.self_citations += len(skipped)
         self.resolver.commit(learned)
         for summary in summaries:
-            self.counts.add(summary.counters)
+            self.written.add(summary.counters)

@@ -26,7 +26,7 @@ def lint(root: Path) -> subprocess.CompletedProcess:
 def test_the_layers_import_one_way():
     done = lint(REPO)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 kept, 0 broken" in done.stdout
+    assert "2 kept, 0 broken" in done.stdout
 
 
 def copy_tree(tmp_path: Path) -> Path:
@@ -44,6 +44,26 @@ def test_an_import_back_up_breaks_the_contract(tmp_path):
     done = lint(root)
     assert done.returncode != 0
     assert "graph.model is not allowed to import citegraph.api" in done.stdout
+
+
+def test_the_command_line_reaching_past_the_api_breaks_the_contract(tmp_path):
+    root = copy_tree(tmp_path)
+    cli = root / "citegraph" / "cli.py"
+    cli.write_text(cli.read_text(encoding="utf-8") + "\n\nfrom graph.writer import GraphWriter  # noqa\n",
+                   encoding="utf-8")
+    done = lint(root)
+    assert done.returncode != 0
+    assert "citegraph.cli is not allowed to import graph" in done.stdout
+
+
+def test_the_command_line_loads_the_driver_only_for_a_command_that_needs_it():
+    code = ("import sys; from click.testing import CliRunner; from citegraph.cli import main; "
+            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('neo4j', 'citegraph.api') if m in sys.modules and "
+            "type(sys.modules[m]).__name__ == 'module'))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 def test_loaders_do_not_import_the_driver_or_the_api():

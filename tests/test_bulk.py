@@ -1,5 +1,7 @@
 """citegraph load --bulk (neo4j-admin import) builds the same graph as a normal load."""
 
+import json
+
 import pytest
 
 from citegraph.errors import LoadError
@@ -40,3 +42,82 @@ def test_bulk_refuses_a_database_that_is_not_empty(graph):
     graph.load([SAMPLES / "hub-artifacts.jsonl"])
     with pytest.raises(LoadError, match="only loads into an empty database"):
         graph.load([SAMPLES / "hub-artifacts.jsonl"], bulk=True)
+
+
+def _generated_inputs(out, papers=200, seed=11):
+    """Generated paper rows with citations that name papers by several identifiers: forum ids,
+    arXiv ids of the rows, DOIs of papers no row describes (stubs), and a BibTeX library
+    whose entries join some stub DOIs to the rows' arXiv ids (merges) or to new arXiv ids."""
+    import random
+
+    from benchmarks.generate import forum_id, generate
+
+    generate(papers, out, seed=seed)
+    rows = [json.loads(line) for line in (out / "papers.jsonl").read_text().splitlines()]
+    arxiv = [r["arxiv_id"] for r in rows if r["arxiv_id"]]
+    rng = random.Random(seed)
+    lines = ["citing\tcited"]
+    for i in range(papers):
+        for _ in range(rng.randrange(4)):
+            kind = rng.random()
+            if kind < 0.4 and arxiv:
+                cited = f"arxiv:{rng.choice(arxiv)}"
+            elif kind < 0.8:
+                cited = f"10.9999/stub.{rng.randrange(60)}"
+            else:
+                cited = forum_id(rng.randrange(papers))
+            lines.append(f"{forum_id(i)}\t{cited}")
+        if rng.random() < 0.2:  # a stub citing a stub
+            lines.append(f"10.9999/stub.{rng.randrange(60)}\t10.9999/stub.{rng.randrange(60)}")
+    (out / "more-citations.tsv").write_text("\n".join(lines) + "\n")
+    entries = []
+    for n in range(0, 60, 3):
+        eprint = rng.choice(arxiv) if n % 2 else f"2401.{n:05d}"  # a row's paper, or a new arXiv id
+        entries.append(f"@article{{stub{n},\n  title = {{Stub paper number {n}}},\n"
+                       f"  author = {{Doe, Jane and Roe, Richard}},\n  doi = {{10.9999/stub.{n}}},\n"
+                       f"  eprint = {{{eprint}}},\n  archivePrefix = {{arXiv}},\n  year = {{2024}}\n}}\n")
+    (out / "stubs.bib").write_text("\n".join(entries))
+    return [out / "papers.jsonl", out / "citations.tsv", out / "more-citations.tsv", out / "stubs.bib"]
+
+
+def test_bulk_and_live_agree_on_generated_rows_with_stubs_merges_and_citations(graph, tmp_path):
+    inputs = _generated_inputs(tmp_path)
+    live = graph.load(inputs)
+    assert live.rejected == 0
+    normal, normal_stats = snapshot(graph), graph.stats()
+    # the inputs did merge papers: some arXiv-cited papers and stubs became one node
+    merged = run(graph, "MATCH (p:Paper) WHERE p.merged_from IS NOT NULL RETURN count(p) AS n")[0]["n"]
+    assert merged > 0
+    graph.reset()
+    bulk = graph.load(inputs, bulk=True)
+    assert bulk.rejected == 0 and bulk.counts["import_skipped"] == 0
+    assert graph.stats() == normal_stats
+    assert snapshot(graph) == normal
+
+
+def test_what_the_import_leaves_out_is_a_reject_at_its_source_line(graph, tmp_path):
+    """A relationship to a node no record describes is skipped by neo4j-admin import; its
+    report line becomes a reject naming the source and line of the row that asked for it."""
+    from citegraph.server import ManagedServer
+    from citegraph.server.admin_import import run_import
+    from graph.bulk import ARRAY, BulkWriter
+    from graph.records import Edge, Node
+
+    server = ManagedServer(graph._settings.home)
+    work = server.home / "import" / "bulk-test"
+    work.mkdir(parents=True, exist_ok=True)
+    writer = BulkWriter(work, importer=lambda nodes, rels: run_import(server, nodes, rels, array_delimiter=ARRAY))
+    writer.source = "hand.jsonl"
+    writer.add([Node("Paper", "p1", {"title": "One"}), Node("Author", "Ada", {"name": "Ada"}),
+                Edge("AUTHORED", "Author", "Ada", "Paper", "p1")], ("hand.jsonl", 1))
+    writer.add([Node("Paper", "p2", {"title": "Two"}),
+                Edge("AUTHORED", "Author", "Bob", "Paper", "p2")], ("hand.jsonl", 2))  # Bob: no node
+    written = writer.close()
+    assert written.not_kept == [{"source": "hand.jsonl", "line": 2, "reason": written.not_kept[0]["reason"]}]
+    assert "missing node Bob" in written.not_kept[0]["reason"]
+    assert written.relationships_created == 1 and written.nodes_created == 3
+    graph.driver.close()  # the import made a new database: reconnect
+    from citegraph.connection import open_driver
+    graph.driver = open_driver(graph._settings)
+    graph.ensure_schema()  # as load --bulk does after an import
+    assert run(graph, "MATCH (:Author)-[r:AUTHORED]->(:Paper) RETURN count(r) AS n")[0]["n"] == 1

@@ -1,6 +1,7 @@
 """RDF export, shapes, SPARQL twins and the round trip, on the real server."""
 
 import json
+import re
 import shlex
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -219,8 +221,14 @@ def test_sparql_cli_and_endpoint(loaded, tmp_path):
             pytest.fail("the SPARQL endpoint did not answer")
         assert int(body["results"]["bindings"][0]["n"]["value"]) == loaded.stats()["nodes"]["Paper"]
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server.terminate()  # SIGTERM, as a service manager stops it
+        status = server.wait(timeout=20)
+    # stopped cleanly: the Oxigraph child is gone from the port, the temporary store removed
+    assert status == 0
+    store = re.search(r"\(store (\S+);", server.stderr.read().decode())[1]
+    assert not Path(store).exists()
+    with socket.socket() as s, pytest.raises(ConnectionRefusedError):
+        s.connect(("127.0.0.1", port))
 
 
 def test_export_to_standard_output(loaded, cli_env):
