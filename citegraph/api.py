@@ -26,7 +26,7 @@ from tqdm import tqdm
 import queries
 from citegraph.browser import guide_url as browser_guide_url  # noqa: F401  (for the command line)
 from citegraph.connection import open_driver, resolve
-from citegraph.errors import LoadError
+from citegraph.errors import Interrupted, LoadError
 from citegraph.rdf import format_for
 from citegraph.server import ManagedServer
 from citegraph.server.admin_import import run_import
@@ -131,11 +131,15 @@ class CiteGraph:
                 options = dataclasses.replace(options, unchanged=self._unchanged)
                 for path in files:
                     # one writer per file: its batches are committed before the next file starts
-                    with GraphWriter(self.driver, self.database, source=None, batch_size=batch_size) as writer:
-                        self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+                    writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
+                    try:
+                        with writer:
+                            self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+                    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
+                        raise Interrupted(_interrupted(summary, path, writer)) from None
                     self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
-                if any(summary.counts.values()):  # a re-load of unchanged data skips this
-                    refresh_venue_stats(self.driver, self.database)
+                # the venues this load's writes marked (or an interrupted load's left marked)
+                refresh_venue_stats(self.driver, self.database, pending_only=True)
         finally:
             if rejects_file:
                 rejects_file.close()
@@ -157,8 +161,12 @@ class CiteGraph:
         with tempfile.TemporaryDirectory(prefix="bulk-", dir=server.home / "import") as workdir:
             writer = BulkWriter(Path(workdir), importer=lambda nodes, rels: run_import(
                 server, nodes, rels, database, array_delimiter=ARRAY))
-            for path in files:
-                self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+            try:
+                for path in files:
+                    self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+            except KeyboardInterrupt:
+                raise Interrupted("interrupted while reading the files, before the import: the database "
+                                  "is as it was (empty); run the same command again") from None
             self._written(writer.close(), summary, rejects_file, "(all files)")
         # a new database: the driver's bookmarks and pooled connections belong to the old one
         self.driver.close()
@@ -304,6 +312,19 @@ class CiteGraph:
             # so a large graph never needs one huge transaction
             summary = session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         return summary.counters.nodes_deleted
+
+
+def _interrupted(summary: LoadSummary, path: str, writer) -> str:
+    """What an interrupted load left in the graph: every committed batch stays (each is one
+    transaction), and a rerun of the same command skips the rows already there."""
+    done = [f["path"] for f in summary.files]
+    where = writer.committed_through
+    current = (f"{Path(path).name}: {writer.committed_rows} row(s) committed"
+               + (f", through line {where[1]}" if where and where[1] else ""))
+    return (f"interrupted: {len(done)} file(s) loaded completely"
+            + (f" ({', '.join(Path(p).name for p in done)})" if done else "")
+            + f"; {current}. Every committed batch is complete; run the same command again to load "
+              f"the rest (rows already in the graph are recognised as unchanged).")
 
 
 def run_query(query: str, /, *, queries_dirs=(), **params) -> list[dict]:

@@ -9,9 +9,10 @@ edges and withdrawals, paper merges); ``refresh_counts`` recounts a whole graph 
 
 Venue statistics (``graph.model.VENUE_STATS``: papers, and how many have an arXiv id, a
 paper page, code, Hub artifacts) depend on five facts of every paper of the venue, which any
-source may change; so they are recomputed for every venue at the end of each load that
-wrote anything (one pass over ``PRESENTED_AT``: 0.5 s at 100,000 papers, 8 s at a million),
-rather than kept per statement.
+source may change. A statement that may change them marks the paper's venues
+(``stats_pending``, in the same transaction as the change), and the end of a load recomputes
+the marked venues only, removing the mark. A load killed before that leaves the marks, so the
+next load (even one that finds every row unchanged) finishes the job.
 """
 
 from __future__ import annotations
@@ -58,23 +59,32 @@ def refresh_statements() -> list[str]:
     ]
 
 
+PENDING = "stats_pending"  # on a Venue whose statistics a write may have changed
+
+
+def mark_venues_of(var: str) -> str:
+    """A clause marking the venues of paper ``var`` (it ends the statement)."""
+    return f"WITH DISTINCT {var} MATCH ({var})-[:PRESENTED_AT]->(venue:Venue) SET venue.`{PENDING}` = true"
+
+
 VENUE_STATS_STATEMENT = (
-    "MATCH (v:Venue) CALL (v) { "
+    "MATCH (v:Venue) WHERE $all OR v.`" + PENDING + "` IS NOT NULL CALL (v) { "
     "OPTIONAL MATCH (v)<-[:PRESENTED_AT]-(p:Paper) "
     "RETURN count(p) AS paper_count, count(p.arxiv_id) AS with_arxiv, count(p.hf_paper_url) AS with_paper_page, "
     "sum(CASE WHEN EXISTS { (p)-[:HAS_CODE]->() } THEN 1 ELSE 0 END) AS with_code, "
     "sum(CASE WHEN EXISTS { (p)-[:HAS_ARTIFACT]->() } THEN 1 ELSE 0 END) AS with_artifacts } "
     "WITH v, [paper_count, with_arxiv, with_paper_page, with_code, with_artifacts] AS stats "
-    f"WHERE [{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}] <> stats "
+    f"WHERE [{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}] <> stats OR v.`{PENDING}` IS NOT NULL "
     "CALL (v, stats) { SET " + ", ".join(f"v.`{p}` = stats[{i}]" for i, p in enumerate(VENUE_STATS)) +
-    " } IN TRANSACTIONS OF 1000 ROWS"
+    f" REMOVE v.`{PENDING}` }} IN TRANSACTIONS OF 1000 ROWS"
 )
 
 
-def refresh_venue_stats(driver: neo4j.Driver, database: str | None = None) -> int:
-    """Recompute every venue's statistics; returns how many values changed."""
+def refresh_venue_stats(driver: neo4j.Driver, database: str | None = None, *, pending_only: bool = False) -> int:
+    """Recompute the statistics of every venue, or of the marked ones; returns the number of
+    property writes."""
     with driver.session(database=database) as session:
-        return session.run(VENUE_STATS_STATEMENT).consume().counters.properties_set
+        return session.run(VENUE_STATS_STATEMENT, all=not pending_only).consume().counters.properties_set
 
 
 def refresh_counts(driver: neo4j.Driver, database: str | None = None) -> int:

@@ -21,3 +21,9 @@ class QueryError(CitegraphError):
 
 class LoadError(CitegraphError):
     """An input could not be read at all (not one bad row: those are rejects)."""
+
+
+class Interrupted(CitegraphError):
+    """Ctrl-C or SIGTERM stopped a command; the message says what was kept."""
+
+    exit_code = 130  # 128 + SIGINT, as shells report it

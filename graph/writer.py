@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import neo4j
 
-from graph.counts import counted_at, recount
+from graph.counts import PENDING, counted_at, mark_venues_of, recount
 from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
 from graph.resolver import PaperResolver
@@ -49,7 +49,7 @@ def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     extra = "".join(f" SET n:`{check_label(x)}`" for x in extra_labels)
     return (f"UNWIND $rows AS row MERGE (n:`{label}` {{`{key}`: row.key}}) "
             f"ON CREATE SET n += row.create SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
-            f"{extra}{_ROW_HASH + _UNTITLED if label == 'Paper' else ''}")
+            f"{extra}{_ROW_HASH + _UNTITLED + ' ' + mark_venues_of('n') if label == 'Paper' else ''}")
 
 
 def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
@@ -74,9 +74,15 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
     else:
         statement = head + f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}"
     counted = [(count, "a" if side == "start" else "b") for count, side in counted_at(rel, start, end)]
+    # a paper's venue statistics count its code and artifacts; a venue's, its papers
+    venue_of = "a" if rel in ("HAS_CODE", "HAS_ARTIFACT") and start == "Paper" else None
     if counted:  # e.g. an author's paper_count: once per node, after this batch's relationships
-        statement += f" WITH DISTINCT {', '.join(sorted({var for _, var in counted}))}"
+        statement += f" WITH DISTINCT {', '.join(sorted({var for _, var in counted} | ({venue_of} - {None})))}"
         statement += "".join(f" {recount(count, var)}" for count, var in counted)
+    if venue_of:
+        statement += " " + mark_venues_of(venue_of)
+    elif rel == "PRESENTED_AT":
+        statement += f" WITH DISTINCT b SET b.`{PENDING}` = true"
     return statement
 
 
@@ -90,13 +96,18 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     var_of = {"start": "x", "end": "o"} if outgoing else {"start": "o", "end": "x"}
     recounts = "".join(" " + recount(count, var_of[side], check_label=True)  # withdrawn: recount both ends
                        for count, side in counted_at(rel, start, end))
+    # a venue that loses a paper has its statistics recomputed (the paper's own venues are
+    # marked when the paper is written, later in the same batch)
+    mark = f" SET o.`{PENDING}` = true" if rel == "PRESENTED_AT" else ""
+    orphan_venues = (f" FOREACH (v IN [(o)-[:PRESENTED_AT]->(v:Venue) | v] | SET v.`{PENDING}` = true)"
+                     if other in (None, "Paper") else "")
     return (f"UNWIND $rows AS row MATCH (x:`{anchor}` {{`{_key_of(anchor)}`: row.anchor}}){arrow} "
             f"WHERE NOT o.`{other_key}` IN row.keep AND $source IN coalesce(r.sources, []) "
             f"SET r.sources = [s IN r.sources WHERE s <> $source] "
             f"WITH x, r, o WHERE size(r.sources) = 0 DELETE r "
-            f"WITH DISTINCT x, o{recounts} "
+            f"WITH DISTINCT x, o{recounts}{mark} "
             # a node only this source asserted, and that no longer has any such link, goes too
-            f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-() DETACH DELETE o")
+            f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-(){orphan_venues} DETACH DELETE o")
 
 
 class GraphWriter:
@@ -121,6 +132,10 @@ class GraphWriter:
         self.written = Written()  # from Neo4j's counters, batch by batch
         self.resolver = PaperResolver()
         self._records: list = []
+        self._rows = 0  # rows whose records are collected, not yet handed on
+        self._last = None  # origin of the last of them
+        self.committed_rows = 0  # rows whose records are committed
+        self.committed_through = None  # origin (source, line) of the last committed row
         self._queue: queue.Queue | None = queue.Queue(maxsize=1) if background else None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -165,6 +180,8 @@ class GraphWriter:
 
     def add(self, records, origin=None) -> None:
         self._records.extend(records)
+        self._rows += 1
+        self._last = origin
         if len(self._records) >= self.batch_size:
             self.flush()
 
@@ -238,9 +255,11 @@ class GraphWriter:
         """Hand the collected records to be written (``close`` waits for them)."""
         self._raise()
         records, self._records = self._records, []
+        rows, self._rows = self._rows, 0
         if not records:
+            self.committed_rows += rows  # rows without records (nothing to write) are done
             return
-        item = (records, self.source)
+        item = (records, self.source, rows, self._last)
         if self._queue is None:
             self._write(*item)
             return
@@ -249,7 +268,7 @@ class GraphWriter:
             self._thread.start()
         self._queue.put(item)
 
-    def _write(self, records, source) -> None:
+    def _write(self, records, source, rows: int = 0, last=None) -> None:
         refs = self._refs(records)
 
         def work(tx):
@@ -266,3 +285,5 @@ class GraphWriter:
         self.resolver.commit(learned)
         for summary in summaries:
             self.written.add(summary.counters)
+        self.committed_rows += rows
+        self.committed_through = last or self.committed_through
