@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -29,7 +30,8 @@ from citegraph.connection import open_driver, resolve
 from citegraph.errors import Interrupted, LoadError
 from citegraph.rdf import format_for
 from citegraph.server import ManagedServer
-from citegraph.server.admin_import import run_import
+from citegraph.server.admin_import import import_finished, run_import, unfinished_import
+from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
 from graph.counts import refresh_counts, refresh_venue_stats
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
@@ -138,6 +140,7 @@ class CiteGraph:
                     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
                         raise Interrupted(_interrupted(summary, path, writer)) from None
                     self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
+                killpoints.point("load.venue_stats")
                 # the venues this load's writes marked (or an interrupted load's left marked)
                 refresh_venue_stats(self.driver, self.database, pending_only=True)
         finally:
@@ -152,26 +155,33 @@ class CiteGraph:
         if home is None:
             raise LoadError("--bulk rebuilds the database of the managed server (it stops and starts it); "
                             "it cannot work on a server given by --uri or NEO4J_URI")
+        server = ManagedServer(home)
         existing = self.driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=self.database).records[0]["n"]
-        if existing:
+        if existing and unfinished_import(server) != (self.database or "neo4j"):
+            # (a database an interrupted import left half-built is replaced without asking)
             raise LoadError(f"--bulk only loads into an empty database, and this one has {existing} nodes; "
                             f"load without --bulk, or `citegraph reset --yes` first")
-        server = ManagedServer(home)
         database = self.database or "neo4j"
+        for stale in (server.home / "import").glob("bulk-*"):  # files a killed bulk load left behind
+            shutil.rmtree(stale, ignore_errors=True)
         with tempfile.TemporaryDirectory(prefix="bulk-", dir=server.home / "import") as workdir:
             writer = BulkWriter(Path(workdir), importer=lambda nodes, rels: run_import(
                 server, nodes, rels, database, array_delimiter=ARRAY))
             try:
                 for path in files:
                     self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+                written = writer.close()
             except KeyboardInterrupt:
-                raise Interrupted("interrupted while reading the files, before the import: the database "
-                                  "is as it was (empty); run the same command again") from None
-            self._written(writer.close(), summary, rejects_file, "(all files)")
+                raise Interrupted(
+                    "interrupted before the import was complete; the server runs again, and running the "
+                    "same command again builds the database afresh (it replaces a partial import)") from None
+            self._written(written, summary, rejects_file, "(all files)")
         # a new database: the driver's bookmarks and pooled connections belong to the old one
         self.driver.close()
         self.driver = open_driver(self._settings)
+        killpoints.point("bulk.schema")
         self.ensure_schema()
+        import_finished(server)
 
     def _unchanged(self, fingerprints: list[tuple[str, str]]) -> set:
         """Ids of papers that already carry the given row fingerprint (source + hash)."""
@@ -204,6 +214,7 @@ class CiteGraph:
         try:
             stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
             for row in read(path, name, options):
+                killpoints.point("read.row")
                 if stats["read"] == 0:
                     writer.source = row.source
                 stats["read"] += 1

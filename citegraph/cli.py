@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import logging
+import signal
 import sys
 
 import click
@@ -72,13 +74,31 @@ def open_graph(kwargs: dict):
     return api.CiteGraph.connect(**conn)
 
 
+class _QuietRetries(logging.Filter):
+    """The driver logs each retry of a transaction (a deadlock between concurrent loads, a
+    server restarting) as a warning; a retry that succeeds is not news, and one that finally
+    fails is reported as an error anyway."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be retried" not in record.getMessage()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def handle_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         import neo4j.exceptions
 
+        logging.getLogger("neo4j.session").addFilter(_QuietRetries())
+        signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops a command as Ctrl-C does
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
         except CitegraphError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)

@@ -27,7 +27,7 @@ from typing import Callable
 
 from graph.errors import LoadError
 from graph.model import NODES, RELS, UNTITLED
-from graph import paper_identity
+from graph import killpoints, paper_identity
 from graph.papers import PROPERTY, PaperRef
 from graph.records import Edge, Node, ReplaceEdges
 from graph.sink import Written
@@ -178,6 +178,7 @@ class BulkWriter:
         for f in self.edge_files.values():
             f.close()
         node_args = [self._write_papers()]
+        killpoints.point("bulk.csv")
         by_label: dict = defaultdict(list)
         for (label, key), entry in self.nodes.items():
             by_label[label].append((key, entry))

@@ -16,6 +16,7 @@ from collections import defaultdict
 
 import neo4j
 
+from graph import killpoints
 from graph.counts import PENDING, counted_at, mark_venues_of, recount
 from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
@@ -277,6 +278,7 @@ class GraphWriter:
             skipped: list = []  # counted per attempt: a retried transaction starts over
             summaries = [tx.run(query, rows=rows, source=source).consume()
                          for query, rows in self._statements(records, ids, new_ids, skipped)]
+            killpoints.point("write.batch")
             return summaries, learned, skipped
 
         with self.driver.session(database=self.database) as session:
@@ -287,3 +289,4 @@ class GraphWriter:
             self.written.add(summary.counters)
         self.committed_rows += rows
         self.committed_through = last or self.committed_through
+        killpoints.point("write.committed")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from citegraph.errors import CitegraphError
+from graph import killpoints
 from graph.model import COMMUNITY_LABELS
 
 DEFAULT_SEED = 42
@@ -270,6 +271,7 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     def write(statement: str, **params) -> None:
         with driver.session(database=database) as session:
             session.execute_write(lambda tx: tx.run(statement, **params).consume())
+        killpoints.point("analyze.write_back")
 
     def in_parallel(tasks) -> None:
         with ThreadPoolExecutor(max(1, workers)) as pool:
@@ -279,8 +281,12 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     in_parallel(lambda chunk=keys[i:i + batch_size]: write(query, rows=rows(chunk))
                 for i in range(0, len(keys), batch_size))
     # community labels (for Browser colours): drop the old ones, then give the new ones
-    in_parallel(lambda label=label: write(f"MATCH (a:Author:`{label}`) REMOVE a:`{label}`")
-                for label in COMMUNITY_LABELS)
+    def unlabel(label: str) -> None:  # in batches: a label may sit on most of a million authors
+        with driver.session(database=database) as session:
+            session.run(f"MATCH (a:Author:`{label}`) CALL (a) {{ REMOVE a:`{label}` }} "
+                        f"IN TRANSACTIONS OF {batch_size} ROWS").consume()
+
+    in_parallel(lambda label=label: unlabel(label) for label in COMMUNITY_LABELS)
     in_parallel(lambda label=COMMUNITY_LABELS[community], chunk=group[i:i + batch_size]: write(
                     f"UNWIND $keys AS key MATCH (a:Author {{key: key}}) SET a:`{label}`", keys=chunk)
                 for community, group in members.items() for i in range(0, len(group), batch_size))

@@ -16,15 +16,18 @@ import functools
 import hashlib
 import io
 import itertools
+import os
 import re
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from citegraph.rdf import QUAD_FORMATS, ox_format
+from graph import killpoints
 from graph.model import NODE_TYPES, REL_TYPES
 from graph.rdf import (AUTHOR_LIST, DATATYPES, DEFAULT_BASE_IRI, EXTRA_LABEL_CLASSES, NODE_MAPPINGS, PREFIXES,
                        RDF, RDF_TYPE, RDFS, REL_MAPPINGS, REL_PROP_PREDICATES, SOURCE_CLASS, SOURCE_PREDICATE,
@@ -226,7 +229,9 @@ def iter_lines(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI
     """Every triple of the graph as an N-Triples (or N-Quads) line."""
     maker = TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", xml_safe)
     count = 0
-    for label, (props, labels, out, authors) in _rows(driver, database, page_size, stats):
+    for n, (label, (props, labels, out, authors)) in enumerate(_rows(driver, database, page_size, stats)):
+        if n == 100:  # part of the file written
+            killpoints.point("export.write")
         for line in maker.node_lines(label, props, labels, out, authors):
             count += 1
             yield line
@@ -269,7 +274,11 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
     started = time.perf_counter()
     graph = base + "graph" if fmt in QUAD_FORMATS else None
     lines = iter_lines(driver, database, base, page_size, stats, graph, xml_safe=fmt == "rdfxml")
-    binary = sys.stdout.buffer if out == "-" else open(out, "wb")
+    # a file is written under a temporary name beside it and renamed when complete: an
+    # interrupted export never leaves a file that looks whole (nor harms an older one)
+    partial = None if out == "-" else Path(out).with_name(f".{Path(out).name}.partial")
+    binary = sys.stdout.buffer if partial is None else open(partial, "wb")
+    done = False
     try:
         if fmt in ("ntriples", "nquads"):
             while True:
@@ -282,8 +291,13 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
             parsed = ox.parse(io.BufferedReader(_LineReader(lines), 1 << 20), source_format)
             ox.serialize(parsed, binary, ox_format(fmt), prefixes=dict(PREFIXES))
         binary.flush()
+        done = True
     finally:
-        if out != "-":
+        if partial is not None:
             binary.close()
+            if done:
+                os.replace(partial, out)
+            else:
+                partial.unlink(missing_ok=True)
     stats.seconds = time.perf_counter() - started
     return stats

@@ -35,6 +35,7 @@ import platformdirs
 
 from citegraph.browser import post_connect_cmd
 from citegraph.errors import ServerError
+from graph import killpoints
 
 NEO4J_USER = "neo4j"
 DEFAULT_BOLT_PORT = 7687
@@ -392,7 +393,12 @@ class ManagedServer:
         if log:
             log(f"Starting Neo4j {neo4j_version()} (pid {proc.pid}, Bolt 127.0.0.1:{bolt_port}, "
                 f"HTTP 127.0.0.1:{http_port}) ...")
-        self.wait_until_ready(timeout=timeout, proc=proc)
+        try:
+            killpoints.point("server.start")
+            self.wait_until_ready(timeout=timeout, proc=proc)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: a half-started server is stopped
+            self.stop()
+            raise
         return self.status()
 
     def wait_until_ready(self, timeout: float = 240, proc: subprocess.Popen | None = None) -> None:

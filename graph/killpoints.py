@@ -1,0 +1,47 @@
+"""Named places where citegraph's crash tests kill the process, to prove that rerunning the
+same command repairs whatever a crash there leaves behind (``tests/test_kill_points.py``).
+
+Inert unless the environment says otherwise: ``CITEGRAPH_KILL_AT=NAME`` kills the process
+group with SIGKILL the first time ``point(NAME)`` is passed, ``NAME@N`` the N-th time. The
+whole group goes, as it does when a laptop dies: the command and any tool it runs (the
+neo4j-admin import), not the managed server, which runs in a session of its own.
+
+    >>> point("write.committed")  # nothing happens without CITEGRAPH_KILL_AT
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+POINTS = {
+    "read.row": "while reading an input file (before the row's batch is written)",
+    "write.batch": "mid-batch: the batch's statements ran, its transaction is not committed",
+    "write.committed": "between batches: just after one committed",
+    "load.venue_stats": "after the last batch, before the venue statistics",
+    "bulk.csv": "while writing the CSV files for neo4j-admin import",
+    "bulk.import": "while neo4j-admin import runs",
+    "bulk.restart": "after the import, while the managed server starts again",
+    "bulk.schema": "after the restart, before the schema and kept counts are in place",
+    "analyze.write_back": "during the write-back of coauthorship measures (after one batch)",
+    "export.write": "during an RDF export (part of the file written)",
+    "server.start": "while the managed server starts (process launched, not yet answering)",
+}
+
+_TARGET = os.environ.get("CITEGRAPH_KILL_AT")
+_passed: dict[str, int] = {}
+
+
+def point(name: str) -> None:
+    """Mark a kill point (see ``POINTS``)."""
+    if _TARGET is None:
+        return
+    want, _, nth = _TARGET.partition("@")
+    if name != want:
+        return
+    _passed[name] = _passed.get(name, 0) + 1
+    if _passed[name] == int(nth or 1):
+        try:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
+        finally:
+            os.kill(os.getpid(), signal.SIGKILL)

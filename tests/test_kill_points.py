@@ -1,0 +1,134 @@
+"""Crash tests: the command is killed with SIGKILL at a named point (``graph.killpoints``), then
+run again as a user would; the graph, or the exported file, is then exactly what one
+uninterrupted run gives."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from citegraph.connection import open_driver
+from graph.killpoints import POINTS
+from conftest import SAMPLES, free_port, stale_counts
+from test_rdf import snapshot as full_snapshot
+
+INPUTS = [str(SAMPLES / "neurips2023-workshops.jsonl"), str(SAMPLES / "hub-artifacts.jsonl"), str(SAMPLES / "citations")]
+LOAD = ["load", *INPUTS, "--batch-size", "20"]  # several batches, so there is a "between"
+KILLED = -signal.SIGKILL
+
+_reference: dict = {}
+
+
+def snapshot(cg):
+    """The graph without merge evidence (which merges a load needs depends on its batches)."""
+    nodes, rels = full_snapshot(cg)
+    return sorted((l, tuple(p for p in props if p[0] != "merged_from")) for l, props in nodes), rels
+
+
+def citegraph(args, home, kill_at=None, check=True):
+    """Run the command line on the test server (by its home: --bulk needs the managed server),
+    in a process group of its own, as a shell runs a command."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_") and k != "CITEGRAPH_KILL_AT"}
+    if kill_at:
+        env["CITEGRAPH_KILL_AT"] = kill_at
+    home_args = ["--home", str(home)] if args[0] != "neo4j" else []
+    proc = subprocess.run([sys.executable, "-m", "citegraph.cli", *args, *home_args], env=env,
+                          capture_output=True, text=True, start_new_session=True, timeout=600)
+    if check and kill_at:
+        assert proc.returncode == KILLED, f"not killed at {kill_at}: {proc.returncode}\n{proc.stderr[-2000:]}"
+    if check and not kill_at:
+        assert proc.returncode in (0, 3), proc.stderr[-2000:]
+        assert "Traceback" not in proc.stderr
+    return proc
+
+
+def reconnect(graph):
+    """After an import the database is new: the test's driver starts afresh, as the API's does."""
+    graph.driver.close()
+    graph.driver = open_driver(graph._settings)
+
+
+def reference(graph, home, name, steps):
+    """The graph (or file) of one uninterrupted run, computed once per session."""
+    if name not in _reference:
+        graph.reset()
+        for step in steps:
+            citegraph(step, home)
+        _reference[name] = snapshot(graph)
+        graph.reset()
+    return _reference[name]
+
+
+def test_every_kill_point_is_exercised_here():
+    tested = {p.partition("@")[0] for p, *_ in LOAD_CASES + BULK_CASES} | {"analyze.write_back", "export.write",
+                                                                            "server.start"}
+    assert tested == set(POINTS)
+
+
+LOAD_CASES = [("read.row@90",), ("write.batch@2",), ("write.committed@3",), ("load.venue_stats",)]
+
+
+@pytest.mark.parametrize("kill_at", [c[0] for c in LOAD_CASES])
+def test_a_load_killed_then_rerun_gives_the_graph_of_one_load(graph, neo4j_server, kill_at):
+    expected = reference(graph, neo4j_server.home, "load", [LOAD])
+    citegraph(LOAD, neo4j_server.home, kill_at)
+    citegraph(LOAD, neo4j_server.home)
+    assert snapshot(graph) == expected
+    assert stale_counts(graph) == []
+
+
+BULK_CASES = [("bulk.csv",), ("bulk.import",), ("bulk.restart",), ("bulk.schema",)]
+
+
+@pytest.mark.parametrize("kill_at", [c[0] for c in BULK_CASES])
+def test_a_bulk_load_killed_then_rerun_gives_the_graph_of_one_load(graph, neo4j_server, kill_at):
+    expected = reference(graph, neo4j_server.home, "load", [LOAD])
+    bulk = ["load", "--bulk", *INPUTS]
+    try:
+        citegraph(bulk, neo4j_server.home, kill_at)
+        citegraph(["neo4j", "start", "--home", str(neo4j_server.home)], neo4j_server.home)  # as a user would
+        citegraph(bulk, neo4j_server.home)
+        leftovers = [p.name for p in (neo4j_server.home / "import").glob("bulk-*")]
+        assert leftovers == []  # the rerun cleared what the killed one left in the import folder
+    finally:
+        reconnect(graph)
+    assert snapshot(graph) == expected
+    assert stale_counts(graph) == []
+
+
+def test_analytics_killed_during_write_back_then_rerun(graph, neo4j_server):
+    analyze = ["analyze", "coauthorship", "--write"]
+    expected = reference(graph, neo4j_server.home, "analyzed", [LOAD, analyze])
+    citegraph(LOAD, neo4j_server.home)
+    citegraph(analyze, neo4j_server.home, "analyze.write_back")
+    citegraph(analyze, neo4j_server.home)
+    assert snapshot(graph) == expected
+
+
+def test_an_export_killed_leaves_no_file_that_looks_complete(graph, neo4j_server, tmp_path):
+    citegraph(LOAD, neo4j_server.home)
+    whole = tmp_path / "whole.nt"
+    citegraph(["export-rdf", str(whole)], neo4j_server.home)
+    out = tmp_path / "graph.nt"
+    citegraph(["export-rdf", str(out)], neo4j_server.home, "export.write")
+    assert not out.exists()
+    citegraph(["export-rdf", str(out)], neo4j_server.home)
+    assert sorted(out.read_text().splitlines()) == sorted(whole.read_text().splitlines())
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []  # the rerun replaced it
+
+
+def test_a_server_start_killed_then_rerun_leaves_one_running_server(tmp_path):
+    home = tmp_path / "neo4j"
+    start = ["neo4j", "start", "--home", str(home), "--bolt-port", str(free_port()), "--http-port", str(free_port()), "--heap", "512m", "--pagecache", "128m"]
+    try:
+        citegraph(start, home, "server.start")
+        again = citegraph(start, home)
+        assert "running" in again.stdout
+        status = citegraph(["neo4j", "status", "--home", str(home)], home)
+        assert status.returncode == 0 and "running (pid" in status.stdout
+    finally:
+        citegraph(["neo4j", "stop", "--home", str(home)], home, check=False)
