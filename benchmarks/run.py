@@ -166,7 +166,7 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
     return out
 
 
-STEPS = ("bulk", "loads", "queries", "analyze", "export", "naive")
+STEPS = ("bulk", "loads", "queries", "analyze", "export", "reset", "naive")
 
 
 def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambda row: None,
@@ -206,6 +206,13 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
         log("RDF export")
         row["export"] = run_child(["-m", "benchmarks.run", "--child", "export", str(data / "export.nt")], env)
         (data / "export.nt").unlink(missing_ok=True)
+        save(row)
+    if "reset" in steps:  # the whole graph deleted in chunks that never grow with a node's degree
+        log("reset")
+        with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
+            started = time.perf_counter()
+            deleted = cg.reset()
+            row["reset"] = {"seconds": round(time.perf_counter() - started, 2), "nodes": deleted}
         save(row)
     if "naive" in steps:
         log("naive loader baseline")
@@ -305,6 +312,7 @@ def markdown(report: dict) -> str:
     line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")
     line("export-rdf N-Triples, triples/s", lambda r: f"{d[r['papers']]['export_triples_per_s']:,} "
                                                       f"({r['export']['triples']:,} triples)")
+    line("reset (delete the whole graph), s", lambda r: f"{r['reset']['seconds']:,} ({r['reset']['nodes']:,} nodes)")
     line("peak memory MB: load / analyze / export", lambda r: f"{r['first_load']['peak_rss_mb']} / "
                                                               f"{r['analyze']['peak_rss_mb']} / {r['export']['peak_rss_mb']}")
     return "\n".join(lines) + "\n"

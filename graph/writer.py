@@ -111,6 +111,11 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
             f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-(){orphan_venues} DETACH DELETE o")
 
 
+# What a load running beside another can meet, and a fresh attempt of the batch resolves
+RACES = {"Neo.ClientError.Schema.ConstraintValidationFailed", "Neo.ClientError.Statement.EntityNotFound"}
+RACE_RETRIES = 5
+
+
 class GraphWriter:
     """Collects records and writes them in batches (a ``graph.sink.Sink``); use as a context manager.
 
@@ -281,8 +286,17 @@ class GraphWriter:
             killpoints.point("write.batch")
             return summaries, learned, skipped
 
-        with self.driver.session(database=self.database) as session:
-            summaries, learned, skipped = session.execute_write(work)
+        for attempt in range(RACE_RETRIES):
+            try:
+                with self.driver.session(database=self.database) as session:
+                    summaries, learned, skipped = session.execute_write(work)
+                break
+            except neo4j.exceptions.ClientError as exc:
+                # another load at the same time created a paper this batch found missing (papers
+                # new to a batch are CREATEd, not MERGEd), or merged away a node this batch had
+                # read: the batch rolled back; run it again, and the resolver sees the graph as it is
+                if exc.code not in RACES or attempt == RACE_RETRIES - 1:
+                    raise
         self.written.self_citations += len(skipped)
         self.resolver.commit(learned)
         for summary in summaries:

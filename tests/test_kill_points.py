@@ -24,9 +24,12 @@ _reference: dict = {}
 
 
 def snapshot(cg):
-    """The graph without merge evidence (which merges a load needs depends on its batches)."""
+    """The graph without merge evidence (which merges a load needs depends on its batches), and
+    with a paper's row fingerprints as the set they are (their order is the order of loads)."""
     nodes, rels = full_snapshot(cg)
-    return sorted((l, tuple(p for p in props if p[0] != "merged_from")) for l, props in nodes), rels
+    keep = lambda props: tuple((k, tuple(sorted(v)) if k == "row_hashes" else v)
+                               for k, v in props if k != "merged_from")
+    return sorted((l, keep(props)) for l, props in nodes), rels
 
 
 def citegraph(args, home, kill_at=None, check=True):
