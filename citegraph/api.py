@@ -138,7 +138,11 @@ class CiteGraph:
                         with writer:
                             self._load_one(path, fmt, options, summary, rejects_file, show, writer)
                     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
-                        raise Interrupted(_interrupted(summary, path, writer)) from None
+                        raise Interrupted("interrupted: " + _committed(summary, path, writer)) from None
+                    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
+                        # the driver retried for its max_transaction_retry_time; the server stayed away
+                        raise LoadError(f"the Neo4j server went away during the load ({exc}); "
+                                        + _committed(summary, path, writer)) from None
                     self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
                 killpoints.point("load.venue_stats")
                 # the venues this load's writes marked (or an interrupted load's left marked)
@@ -328,14 +332,14 @@ class CiteGraph:
         return summary.counters.nodes_deleted
 
 
-def _interrupted(summary: LoadSummary, path: str, writer) -> str:
-    """What an interrupted load left in the graph: every committed batch stays (each is one
+def _committed(summary: LoadSummary, path: str, writer) -> str:
+    """What a load stopped midway left in the graph: every committed batch stays (each is one
     transaction), and a rerun of the same command skips the rows already there."""
     done = [f["path"] for f in summary.files]
     where = writer.committed_through
     current = (f"{Path(path).name}: {writer.committed_rows} row(s) committed"
                + (f", through line {where[1]}" if where and where[1] else ""))
-    return (f"interrupted: {len(done)} file(s) loaded completely"
+    return (f"{len(done)} file(s) loaded completely"
             + (f" ({', '.join(Path(p).name for p in done)})" if done else "")
             + f"; {current}. Every committed batch is complete; run the same command again to load "
               f"the rest (rows already in the graph are recognised as unchanged).")

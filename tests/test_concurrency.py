@@ -78,3 +78,36 @@ def test_a_load_beside_the_analytics_write_back(graph, neo4j_server, tmp_path):
     strip = lambda ns: sorted((tuple(l for l in labels if not l.startswith("Community")), props)
                               for labels, props in ns)
     assert strip(nodes) == strip(sequential[0]) and rels == sequential[1]
+
+
+def test_the_server_restarting_mid_load(graph, neo4j_server, tmp_path):
+    """Neo4j stopped and started again while a load runs: the loader retries what it can, or
+    stops with a clear message; either way, running it again gives the whole graph."""
+    import time
+
+    from benchmarks.generate import generate
+    from citegraph.server import ManagedServer
+    from conftest import run
+    from test_kill_points import reconnect
+
+    generate(1500, tmp_path, citations=False)
+    args = ["load", str(tmp_path / "papers.jsonl"), "--batch-size", "50"]
+    finish(start(args, neo4j_server.home))
+    expected = snapshot(graph)
+    graph.reset()
+    load = start(args, neo4j_server.home)
+    while run(graph, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] < 300:  # some batches are in
+        assert load.poll() is None, "the load ended before the restart"
+        time.sleep(0.1)
+    server = ManagedServer(neo4j_server.home)
+    server.stop()
+    server.start(bolt_port=neo4j_server.bolt_port, http_port=neo4j_server.http_port, timeout=300)
+    out, err = load.communicate(timeout=600)
+    assert "Traceback" not in err
+    if load.returncode != 0:  # the restart outlasted the driver's retries: said, and what is kept
+        assert load.returncode == 1 and "the Neo4j server went away during the load" in err, err
+        assert "run the same command again" in err
+        finish(start(args, neo4j_server.home))
+    reconnect(graph)
+    assert snapshot(graph) == expected
+    assert stale_counts(graph) == []
