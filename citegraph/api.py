@@ -12,6 +12,7 @@ a CiteGraph closes only a driver it built.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import shutil
@@ -238,7 +239,7 @@ class CiteGraph:
                     writer.source = row.source
                 writer.add(row.records, (row.source, row.line))
                 stats["loaded"] += 1
-        except (LoadError, OSError, ValueError, RecursionError, UnicodeError) as exc:
+        except (LoadError, OSError, ValueError, RecursionError, UnicodeError, csv.Error) as exc:
             # the file (or the rest of it) cannot be read: one reject says so; other files still load
             reason = str(exc) if isinstance(exc, LoadError) else f"cannot be read: {exc}"
             where = stats["read"] + 1 if stats["read"] else None

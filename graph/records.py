@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.model import NODES
+
 
 @dataclass(slots=True)
 class Node:
@@ -69,3 +71,39 @@ class Row:
     reject: Reject | None = None
     warnings: list = field(default_factory=list)
     unchanged: bool = False  # the same row was loaded before from this source: nothing to write
+
+
+# Neo4j cannot index a string of more than about 8 KB (``Property value is too large to
+# index``); a key or identifier that long is never a real one, and one such value would fail
+# its whole batch. Rows that carry one are rejected before they are written.
+MAX_KEY_BYTES = 4000
+
+
+def oversized(records) -> str | None:
+    """Why the records cannot be written (a key or indexed value too long), or None."""
+    def too_long(value) -> bool:
+        return isinstance(value, str) and len(value) > MAX_KEY_BYTES // 4 and len(value.encode("utf-8")) > MAX_KEY_BYTES
+
+    def ref_too_long(key) -> str | None:
+        if isinstance(key, str):
+            return "key" if too_long(key) else None
+        fields = getattr(key, "__slots__", None) or getattr(key, "__dataclass_fields__", {})
+        for name in fields:
+            if too_long(getattr(key, name, None)):
+                return name
+        return None
+
+    for rec in records:
+        if isinstance(rec, Node):
+            where = ref_too_long(rec.key)
+            node = NODES.get(rec.label)
+            if where is None and node is not None:
+                where = next((p for p in node.indexes if too_long(rec.props.get(p))), None)
+            if where:
+                return f"a {rec.label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+        elif isinstance(rec, Edge):
+            for label, key in ((rec.start_label, rec.start_key), (rec.end_label, rec.end_key)):
+                where = ref_too_long(key)
+                if where:
+                    return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+    return None

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graph.errors import LoadError
-from graph.records import Row
+from graph.records import Reject, Row, oversized
 from loaders.registry import Format, LoadOptions, discover
 
 __all__ = ["FORMATS", "Format", "LoadOptions", "detect_format", "expand_paths", "read", "sniff"]
@@ -102,4 +102,14 @@ def read(path: str, fmt: str = "auto", options: LoadOptions | None = None) -> It
     if name not in FORMATS:
         raise LoadError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}")
     source = options.source or (path if path.startswith("hf:") else Path(path).name)
-    return FORMATS[name].read(path, source, options)
+    return _writable(FORMATS[name].read(path, source, options))
+
+
+def _writable(rows: Iterator[Row]) -> Iterator[Row]:
+    """Rows whose records Neo4j could not store (a 2 MB "name" used as a key) become rejects."""
+    for row in rows:
+        if row.reject is None and row.records:
+            reason = oversized(row.records)
+            if reason:
+                row = Row(row.source, row.line, reject=Reject(row.source, row.line, reason))
+        yield row

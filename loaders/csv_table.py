@@ -10,12 +10,16 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from loaders.rows import RawRow
 
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # how surrogateescape keeps a byte that is not UTF-8
 
 
 def dialect_for(path: Path, sample: str) -> type[csv.Dialect]:
@@ -51,7 +55,8 @@ def read_rows(path: Path, list_columns: tuple[str, ...] = ()) -> Iterator[RawRow
 
 
 def _rows(path: Path, list_columns: tuple[str, ...]) -> Iterator[RawRow]:
-    with open(path, "r", encoding="utf-8-sig", newline="") as f:
+    # bytes that are not UTF-8 are kept as surrogates and reject their row only, not the file
+    with open(path, "r", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         sample = f.read(64 * 1024)
         f.seek(0)
         reader = csv.reader(f, dialect_for(path, sample))
@@ -67,6 +72,11 @@ def _rows(path: Path, list_columns: tuple[str, ...]) -> Iterator[RawRow]:
             if not cells or all(not c.strip() for c in cells):
                 continue
             raw = ",".join(cells)
+            bad = _NOT_UTF8.search(raw)
+            if bad:
+                yield RawRow(line, error="not valid UTF-8 (a byte no UTF-8 text holds)",
+                             raw=raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+                continue
             if len(cells) != len(header):
                 yield RawRow(line, error=f"has {len(cells)} cells where the header has {len(header)}", raw=raw)
                 continue

@@ -73,10 +73,15 @@ def ref_for(value: str, scheme: str = "auto") -> PaperRef:
     return PaperRef.from_id(text)
 
 
+
+
 def _split(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return line.split()
-    return next(csv.reader([line], delimiter=delimiter))
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:  # a cell past the csv module's field limit, a NUL byte: not an edge
+        return [line]
 
 
 def _delimiter(line: str) -> str | None:

@@ -9,13 +9,23 @@ from pathlib import Path
 from loaders.rows import RawRow
 
 
+def _lines(f) -> Iterator[tuple[int, bytes]]:
+    """Numbered lines, ending at \n, \r\n or a lone \r (old Mac files, and files whose line
+    ends were mixed by hand). Split in binary: JSON strings may hold U+2028 and other characters
+    that text-mode splitting would treat as line ends; a raw \r cannot be inside a JSON string."""
+    number = 0
+    for data in f:
+        data = data.rstrip(b"\r\n")
+        for part in data.split(b"\r") if b"\r" in data else (data,):
+            number += 1
+            yield number, part
+
+
 def read_rows(path: Path) -> Iterator[RawRow]:
-    # Binary lines split on \n only: JSON strings may hold U+2028 and other
-    # characters that text-mode splitting would treat as line ends.
     with open(path, "rb") as f:
-        for number, data in enumerate(f, 1):
+        for number, data in _lines(f):
             try:
-                line = data.decode("utf-8").rstrip("\r\n")
+                line = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 yield RawRow(number, error=f"not valid UTF-8 (byte {exc.start + 1})")
                 continue
