@@ -5,6 +5,8 @@ Inert unless the environment says otherwise: ``CITEGRAPH_KILL_AT=NAME`` kills th
 group with SIGKILL the first time ``point(NAME)`` is passed, ``NAME@N`` the N-th time. The
 whole group goes, as it does when a laptop dies: the command and any tool it runs (the
 neo4j-admin import), not the managed server, which runs in a session of its own.
+``NAME:INT`` or ``NAME:TERM`` sends the process SIGINT or SIGTERM there instead, as a user's
+Ctrl-C or a service manager would (``tests/test_signals.py``).
 
     >>> point("write.committed")  # nothing happens without CITEGRAPH_KILL_AT
 """
@@ -36,12 +38,17 @@ def point(name: str) -> None:
     """Mark a kill point (see ``POINTS``)."""
     if _TARGET is None:
         return
-    want, _, nth = _TARGET.partition("@")
+    target, _, how = _TARGET.partition(":")
+    want, _, nth = target.partition("@")
     if name != want:
         return
     _passed[name] = _passed.get(name, 0) + 1
-    if _passed[name] == int(nth or 1):
-        try:
-            os.killpg(os.getpgid(0), signal.SIGKILL)
-        finally:
-            os.kill(os.getpid(), signal.SIGKILL)
+    if _passed[name] != int(nth or 1):
+        return
+    if how:
+        os.kill(os.getpid(), getattr(signal, f"SIG{how}"))
+        return
+    try:
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    finally:
+        os.kill(os.getpid(), signal.SIGKILL)
