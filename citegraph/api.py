@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import json
 import shutil
 import sys
@@ -30,7 +31,7 @@ from citegraph.browser import guide_url as browser_guide_url  # noqa: F401  (for
 from citegraph.connection import open_driver, resolve
 from citegraph.errors import Interrupted, LoadError
 from citegraph.rdf import format_for
-from citegraph.server import ManagedServer
+from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, run_import, unfinished_import
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
@@ -71,6 +72,9 @@ class LoadSummary:
             "rejects": self.rejects, "warnings": self.warnings, "files": self.files, "skipped": self.skipped,
             **self.counts, "seconds": round(self.seconds, 3),
         }
+
+
+ENRICH_SOURCES = ("OpenAlex API", "Semantic Scholar API")  # + the date: the `sources` of what enrich loads
 
 
 class CiteGraph:
@@ -254,6 +258,71 @@ class CiteGraph:
         summary.unchanged += stats["unchanged"]
         stats["source"] = writer.source
         summary.files.append(stats)
+
+    # -- enrichment ------------------------------------------------------------
+    def enrich_citations(self, source: str = "openalex", *, papers: str | None = None, depth: int = 1,
+                         citations: bool = False, limit: int | None = None, api_url: str | None = None,
+                         cache_dir: str | Path | None = None, progress: bool | None = None, max_papers: int | None = None,
+                         chunk: int = 100):
+        """Fetch what the graph's papers cite (``depth`` levels) and, with ``citations``, what cites
+        them, from OpenAlex or Semantic Scholar, and load it through the loaders of those formats.
+
+        ``papers``: a file of paper ids, DOIs or arXiv ids (one a line), or a Cypher query returning
+        ``id``; default every paper with a DOI, arXiv, OpenAlex or Semantic Scholar id. ``limit``
+        caps the references and citations per paper. Keys come from ``OPENALEX_API_KEY`` and
+        ``S2_API_KEY``. Returns an ``EnrichReport`` (its ``load`` is the load summary)."""
+        from citegraph import enrich  # HTTP clients and their cache: loaded when enrichment runs
+        from citegraph.enrich.http import Client
+        from citegraph.enrich.sources import OPENALEX_URL, S2_URL, OpenAlex, SemanticScholar
+
+        if source not in ("openalex", "s2"):
+            raise LoadError(f"unknown source {source!r}; the sources are openalex and s2")
+        chosen = self._papers_to_enrich(papers, max_papers)
+        cache = Path(cache_dir) if cache_dir else server_cache_dir() / "enrich"
+        url = api_url or (OPENALEX_URL if source == "openalex" else S2_URL)
+        api_class = OpenAlex if source == "openalex" else SemanticScholar
+        client = Client(url, cache / "http" / source,
+                        params=OpenAlex.client_params() if source == "openalex" else None,
+                        headers=SemanticScholar.client_headers() if source == "s2" else None)
+        # one folder per question asked: the same question again resumes it
+        asked = json.dumps([url, sorted(p["id"] for p in chosen), depth, citations, limit])
+        workdir = cache / "runs" / f"{source}-{hashlib.sha256(asked.encode()).hexdigest()[:16]}"
+        show = sys.stderr.isatty() if progress is None else progress
+        try:
+            report = enrich.fetch(chosen, api_class(client), workdir, depth=depth, citations=citations, limit=limit,
+                                  chunk=chunk, progress=show)
+        finally:
+            client.close()
+        name = ENRICH_SOURCES[0] if source == "openalex" else ENRICH_SOURCES[1]
+        report.load = self.load(report.files, fmt=source, source=f"{name} {time.strftime('%Y-%m-%d')}",
+                                progress=show) if report.files else LoadSummary()
+        return report
+
+    def _papers_to_enrich(self, papers: str | None, max_papers: int | None) -> list[dict]:
+        ids = "p.id AS id, p.doi AS doi, p.arxiv_id AS arxiv_id, p.openalex_id AS openalex_id, " \
+              "p.s2_id AS s2_id, p.corpus_id AS corpus_id"
+        # papers with an identifier the APIs know, that some source other than an API's
+        # answer put in the graph (what an enrichment fetched is not asked about again)
+        known = "(p.doi IS NOT NULL OR p.arxiv_id IS NOT NULL OR p.openalex_id IS NOT NULL OR " \
+                "p.s2_id IS NOT NULL OR p.corpus_id IS NOT NULL) AND any(s IN coalesce(p.sources, []) " \
+                f"WHERE NOT (s STARTS WITH '{ENRICH_SOURCES[0]}' OR s STARTS WITH '{ENRICH_SOURCES[1]}'))"
+        if papers and Path(papers).is_file():
+            wanted = [line.strip() for line in Path(papers).read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#")]
+            query = (f"UNWIND $wanted AS w MATCH (p:Paper) WHERE (p.id = w OR p.doi = toLower(w) OR p.arxiv_id = w) "
+                     f"AND {known} RETURN DISTINCT {ids} ORDER BY id")
+            params = {"wanted": wanted}
+        elif papers:
+            query = f"CALL () {{ {papers} }} WITH id MATCH (p:Paper {{id: id}}) WHERE {known} RETURN DISTINCT {ids} ORDER BY id"
+            params = {}
+        else:
+            query = f"MATCH (p:Paper) WHERE {known} RETURN {ids} ORDER BY id"
+            params = {}
+        if max_papers:
+            query += f" LIMIT {int(max_papers)}"
+        records, _, _ = self.driver.execute_query(query, params, database_=self.database,
+                                                  routing_=neo4j.RoutingControl.READ)
+        return [r.data() for r in records]
 
     # -- asking ----------------------------------------------------------------
     def run_query(self, query: str, /, *, queries_dirs=(), **params) -> list[dict]:

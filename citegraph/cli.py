@@ -126,6 +126,76 @@ def main():
     """
 
 
+# -- enrichment from the live APIs ----------------------------------------------------
+
+@main.group()
+def enrich():
+    """Fetch more from the live scholarly APIs for the papers of the graph (needs the network).
+
+    \b
+    Example:
+      citegraph enrich citations --source openalex --citations --limit 200
+    """
+
+
+@enrich.command("citations")
+@click.option("--source", type=click.Choice(["openalex", "s2"]), default="openalex", show_default=True,
+              help="OpenAlex (key: OPENALEX_API_KEY) or Semantic Scholar (key: S2_API_KEY).")
+@click.option("--papers", metavar="FILE-OR-QUERY",
+              help="a file of paper ids, DOIs or arXiv ids (one a line), or a Cypher query returning `id` "
+                   "(default: every paper with a DOI, arXiv, OpenAlex or Semantic Scholar id that an API did not add).")
+@click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True,
+              help="levels of references to follow (OpenAlex).")
+@click.option("--citations", "with_citations", is_flag=True, help="also fetch the works that cite each paper.")
+@click.option("--limit", type=click.IntRange(1), help="at most this many references and citations per paper.")
+@click.option("--max-papers", type=click.IntRange(1), help="ask about at most this many papers.")
+@click.option("--batch-size", type=click.IntRange(1), default=100, show_default=True,
+              help="papers per saved chunk (an interrupted run keeps every chunk it saved).")
+@click.option("--api-url", help="base URL of the API (a mirror, or a test server).")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="HTTP cache and runs (default: citegraph's cache folder; delete it to fetch afresh).")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON.")
+@click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
+@connection_options
+@handle_errors
+def enrich_citations(source, papers, depth, with_citations, limit, max_papers, batch_size, api_url, cache_dir, as_json,
+                     progress, **conn):
+    """Fetch what the graph's papers cite (and, with --citations, what cites them) and load it
+    through the same loaders as files. An interrupted run continues where it stopped; the HTTP
+    cache makes a rerun free. Exit status 3 when a paper failed or a row was rejected.
+
+    \b
+    Example:
+      export OPENALEX_API_KEY=...   # free at openalex.org/settings/api
+      citegraph enrich citations --citations --limit 500
+      citegraph query most-cited -p limit=10
+    """
+    with open_graph(conn) as cg:
+        report = cg.enrich_citations(source, papers=papers, depth=depth, citations=with_citations, limit=limit,
+                                     api_url=api_url, cache_dir=cache_dir, progress=progress, max_papers=max_papers,
+                                     chunk=batch_size)
+    load = report.load
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        u = report.usage
+        click.echo(f"{report.papers} papers asked about ({report.resumed} done by an earlier run): {report.found} found, "
+                   f"{len(report.not_found)} not found, {len(report.failed)} failed")
+        click.echo(f"{u.get('requests', 0)} requests ({u.get('from_cache', 0)} more answered from the cache); "
+                   f"cost {u.get('cost', 0)}" + (f", left today {u['remaining']}" if u.get("remaining") else ""))
+        click.echo(f"loaded {load.loaded} records ({load.rejected} rejected): created {load.counts.get('nodes_created', 0)} "
+                   f"nodes and {load.counts.get('relationships_created', 0)} relationships")
+        for f in report.failed[:20]:
+            click.echo(f"  failed {f['paper']}: {f['reason']}", err=True)
+        for note in report.notes[:20]:
+            click.echo(f"  note: {note}", err=True)
+        if report.not_found:
+            click.echo(f"  not found: {', '.join(report.not_found[:20])}" + (" …" if len(report.not_found) > 20 else ""),
+                       err=True)
+    if report.failed or load.rejected:
+        sys.exit(EXIT_REJECTS)
+
+
 # -- the managed server -------------------------------------------------------------
 
 @main.group()

@@ -28,6 +28,7 @@ POINTS = {
     "analyze.write_back": "during the write-back of coauthorship measures (after one batch)",
     "export.write": "during an RDF export (part of the file written)",
     "server.start": "while the managed server starts (process launched, not yet answering)",
+    "enrich.chunk": "during an enrichment, after a chunk of papers is saved",
 }
 
 _TARGET = os.environ.get("CITEGRAPH_KILL_AT")

@@ -68,7 +68,7 @@ def reference(graph, home, name, steps):
 
 def test_every_kill_point_is_exercised_here():
     tested = {p.partition("@")[0] for p, *_ in LOAD_CASES + BULK_CASES} | {"analyze.write_back", "export.write",
-                                                                            "server.start"}
+                                                                            "server.start", "enrich.chunk"}  # (enrich.chunk: tests/test_enrich.py)
     assert tested == set(POINTS)
 
 
