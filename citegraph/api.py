@@ -74,7 +74,8 @@ class LoadSummary:
         }
 
 
-ENRICH_SOURCES = ("OpenAlex API", "Semantic Scholar API")  # + the date: the `sources` of what enrich loads
+# + the date: the `sources` of what enrich loads
+ENRICH_SOURCES = {"openalex": "OpenAlex API", "s2": "Semantic Scholar API", "hub": "Hugging Face Hub API"}
 
 
 class CiteGraph:
@@ -271,29 +272,48 @@ class CiteGraph:
         ``id``; default every paper with a DOI, arXiv, OpenAlex or Semantic Scholar id. ``limit``
         caps the references and citations per paper. Keys come from ``OPENALEX_API_KEY`` and
         ``S2_API_KEY``. Returns an ``EnrichReport`` (its ``load`` is the load summary)."""
-        from citegraph import enrich  # HTTP clients and their cache: loaded when enrichment runs
-        from citegraph.enrich.http import Client
-        from citegraph.enrich.sources import OPENALEX_URL, S2_URL, OpenAlex, SemanticScholar
+        from citegraph.enrich.sources import OPENALEX_URL, S2_URL, OpenAlex, SemanticScholar  # (when it runs)
 
         if source not in ("openalex", "s2"):
             raise LoadError(f"unknown source {source!r}; the sources are openalex and s2")
-        chosen = self._papers_to_enrich(papers, max_papers)
+        if source == "openalex":
+            make, url, client_args = OpenAlex, OPENALEX_URL, {"params": OpenAlex.client_params()}
+        else:
+            make, url, client_args = SemanticScholar, S2_URL, {"headers": SemanticScholar.client_headers()}
+        return self._enrich(source, make, api_url or url, client_args, ENRICH_SOURCES[source],
+                            self._papers_to_enrich(papers, max_papers), [depth, citations, limit],
+                            dict(depth=depth, citations=citations, limit=limit), cache_dir, progress, chunk)
+
+    def enrich_hub(self, *, papers: str | None = None, depth: int = 3, limit: int | None = None,
+                   api_url: str | None = None, cache_dir: str | Path | None = None, progress: bool | None = None,
+                   max_papers: int | None = None, chunk: int = 100):
+        """For papers with an arXiv id: the Hub's models, datasets and Spaces that cite them (their
+        ``arxiv:`` tags), the models derived from those models to ``depth`` levels (``base_model``),
+        and what their cards say (base model and relation, training datasets, task, library,
+        licence, downloads and likes on the day read). ``limit`` caps each listing. The Hub is
+        ``HF_ENDPOINT`` (or ``api_url``); the token ``HF_TOKEN`` or the saved login."""
+        from citegraph.enrich.hub import Hub, hub_url
+
+        chosen = [p for p in self._papers_to_enrich(papers, max_papers) if p.get("arxiv_id")]
+        return self._enrich("hub", lambda client: Hub(client, depth, limit), api_url or hub_url(),
+                            {"headers": Hub.client_headers()}, ENRICH_SOURCES["hub"], chosen, [depth, limit],
+                            dict(depth=depth, citations=False, limit=limit), cache_dir, progress, chunk)
+
+    def _enrich(self, source, make, url, client_args, name, chosen, question, fetch_args, cache_dir, progress,
+                chunk):
+        from citegraph import enrich  # HTTP clients and their cache: loaded when enrichment runs
+        from citegraph.enrich.http import Client
+
         cache = Path(cache_dir) if cache_dir else server_cache_dir() / "enrich"
-        url = api_url or (OPENALEX_URL if source == "openalex" else S2_URL)
-        api_class = OpenAlex if source == "openalex" else SemanticScholar
-        client = Client(url, cache / "http" / source,
-                        params=OpenAlex.client_params() if source == "openalex" else None,
-                        headers=SemanticScholar.client_headers() if source == "s2" else None)
+        client = Client(url, cache / "http" / source, **client_args)
         # one folder per question asked: the same question again resumes it
-        asked = json.dumps([url, sorted(p["id"] for p in chosen), depth, citations, limit])
+        asked = json.dumps([url, sorted(p["id"] for p in chosen), *question])
         workdir = cache / "runs" / f"{source}-{hashlib.sha256(asked.encode()).hexdigest()[:16]}"
         show = sys.stderr.isatty() if progress is None else progress
         try:
-            report = enrich.fetch(chosen, api_class(client), workdir, depth=depth, citations=citations, limit=limit,
-                                  chunk=chunk, progress=show)
+            report = enrich.fetch(chosen, make(client), workdir, chunk=chunk, progress=show, **fetch_args)
         finally:
             client.close()
-        name = ENRICH_SOURCES[0] if source == "openalex" else ENRICH_SOURCES[1]
         report.load = self.load(report.files, fmt=source, source=f"{name} {time.strftime('%Y-%m-%d')}",
                                 progress=show) if report.files else LoadSummary()
         return report
@@ -303,9 +323,10 @@ class CiteGraph:
               "p.s2_id AS s2_id, p.corpus_id AS corpus_id"
         # papers with an identifier the APIs know, that some source other than an API's
         # answer put in the graph (what an enrichment fetched is not asked about again)
+        apis = " OR ".join(f"s STARTS WITH '{name}'" for name in ENRICH_SOURCES.values())
         known = "(p.doi IS NOT NULL OR p.arxiv_id IS NOT NULL OR p.openalex_id IS NOT NULL OR " \
                 "p.s2_id IS NOT NULL OR p.corpus_id IS NOT NULL) AND any(s IN coalesce(p.sources, []) " \
-                f"WHERE NOT (s STARTS WITH '{ENRICH_SOURCES[0]}' OR s STARTS WITH '{ENRICH_SOURCES[1]}'))"
+                f"WHERE NOT ({apis}))"
         if papers and Path(papers).is_file():
             wanted = [line.strip() for line in Path(papers).read_text(encoding="utf-8").splitlines()
                       if line.strip() and not line.startswith("#")]

@@ -174,6 +174,44 @@ def enrich_citations(source, papers, depth, with_citations, limit, max_papers, b
         report = cg.enrich_citations(source, papers=papers, depth=depth, citations=with_citations, limit=limit,
                                      api_url=api_url, cache_dir=cache_dir, progress=progress, max_papers=max_papers,
                                      chunk=batch_size)
+    _enrich_report(report, as_json)
+
+
+@enrich.command("hub")
+@click.option("--papers", metavar="FILE-OR-QUERY",
+              help="a file of paper ids, DOIs or arXiv ids (one a line), or a Cypher query returning `id` "
+                   "(default: every paper with an arXiv id that an API did not add).")
+@click.option("--depth", type=click.IntRange(0, 12), default=3, show_default=True,
+              help="levels of derived models to follow (fine-tunes of fine-tunes ...).")
+@click.option("--limit", type=click.IntRange(1), help="at most this many repositories per listing.")
+@click.option("--max-papers", type=click.IntRange(1), help="ask about at most this many papers.")
+@click.option("--batch-size", type=click.IntRange(1), default=100, show_default=True,
+              help="papers per saved chunk (an interrupted run keeps every chunk it saved).")
+@click.option("--api-url", help="base URL of the Hub (default: HF_ENDPOINT, else https://huggingface.co).")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="HTTP cache and runs (default: citegraph's cache folder; delete it to fetch afresh).")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON.")
+@click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
+@connection_options
+@handle_errors
+def enrich_hub(papers, depth, limit, max_papers, batch_size, api_url, cache_dir, as_json, progress, **conn):
+    """For papers with an arXiv id: the Hub's models, datasets and Spaces that cite them, the
+    models derived from those (with the relation: fine-tune, adapter, quantization, merge), the
+    datasets they were trained on, and their downloads and likes on the day read.
+
+    \b
+    Example:
+      citegraph enrich hub --depth 2
+      citegraph query model-lineage -p id=2310.04551
+      citegraph query paper-reach -p limit=10
+    """
+    with open_graph(conn) as cg:
+        report = cg.enrich_hub(papers=papers, depth=depth, limit=limit, api_url=api_url, cache_dir=cache_dir,
+                               progress=progress, max_papers=max_papers, chunk=batch_size)
+    _enrich_report(report, as_json)
+
+
+def _enrich_report(report, as_json: bool) -> None:
     load = report.load
     if as_json:
         emit_json(report.as_dict())

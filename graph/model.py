@@ -171,17 +171,25 @@ INSTITUTION = NodeType(
 )
 
 
-def _artifact(label: str, what: str) -> NodeType:
-    return NodeType(label, "id", f"A Hugging Face Hub {what} linked to papers; `id` is the Hub repo id.",
+def _artifact(label: str, what: str, *extra: Prop) -> NodeType:
+    return NodeType(label, "id", f"A Hugging Face Hub {what} linked to papers; `id` is the Hub repo id. "
+                                 f"`citegraph enrich hub` adds what the Hub says of it, as read on `hub_read_at`.",
                     (Prop("id", S, "Hub repo id, e.g. `owner/name` or a canonical `name`"),
                      Prop("paper_count", I, "papers linking it (`HAS_ARTIFACT` in), kept up to date by every write"),
+                     *extra,
+                     Prop("likes", I, "likes on the Hub, on `hub_read_at`"),
+                     Prop("license", S, "licence the Hub gives (e.g. `apache-2.0`)"),
+                     Prop("hub_read_at", S, "date (YYYY-MM-DD) the Hub's numbers were read"),
                      SOURCES),
                     indexes=("paper_count",))
 
 
-MODEL_ART = _artifact("Model", "model")
-DATASET_ART = _artifact("Dataset", "dataset")
-SPACE_ART = _artifact("Space", "Space (demo app)")
+MODEL_ART = _artifact("Model", "model",
+                      Prop("downloads", I, "downloads in the last 30 days, on `hub_read_at`"),
+                      Prop("pipeline_tag", S, "the task, e.g. `text-generation`"),
+                      Prop("library_name", S, "library, e.g. `transformers`, `peft`"))
+DATASET_ART = _artifact("Dataset", "dataset", Prop("downloads", I, "downloads in the last 30 days, on `hub_read_at`"))
+SPACE_ART = _artifact("Space", "Space (demo app)", Prop("sdk", S, "the Space's SDK, e.g. `gradio`"))
 ARTIFACT_LABELS = ("Model", "Dataset", "Space")
 
 HUB_ACCOUNT = NodeType("HubAccount", "name", "A Hugging Face Hub user or organisation.",
@@ -210,6 +218,13 @@ REL_TYPES: tuple[RelType, ...] = (
     RelType("HAS_ARTIFACT", ("Paper",), ARTIFACT_LABELS, "a Hub model, dataset or Space links a paper",
             (EDGE_SOURCES,),
             "MATCH (p:Paper)-[:HAS_ARTIFACT]->(m:Model) RETURN p.title, collect(m.id)"),
+    RelType("DERIVED_FROM", ("Model",), ("Model",),
+            "a model was made from another (its base model on the Hub)",
+            (Prop("relation", S, "how: `finetune`, `adapter`, `quantized`, `merge` (or `unknown`)"), EDGE_SOURCES),
+            "MATCH (d:Model)-[r:DERIVED_FROM]->(m:Model) RETURN m.id, r.relation, collect(d.id)"),
+    RelType("TRAINED_ON", ("Model",), ("Dataset",), "a model was trained on a dataset (its Hub card says so)",
+            (EDGE_SOURCES,),
+            "MATCH (m:Model)-[:TRAINED_ON]->(d:Dataset) RETURN d.id, collect(m.id)"),
     RelType("OWNS", ("HubAccount",), ARTIFACT_LABELS, "a Hub account owns a model, dataset or Space",
             (EDGE_SOURCES,),
             "MATCH (h:HubAccount)-[:OWNS]->(x) RETURN h.name, labels(x)[0] AS kind, count(x)"),

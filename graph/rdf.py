@@ -51,6 +51,22 @@ DATATYPES = {"string": XSD + "string", "integer": XSD + "integer", "float": XSD 
              "boolean": XSD + "boolean", "year": XSD + "gYear"}
 
 
+# what the Hub says of a model, dataset or Space (`citegraph enrich hub`)
+HUB_PROPS = {
+    "downloads": (CG + "downloads", "integer"),
+    "likes": (CG + "likes", "integer"),
+    "license": (SCHEMA + "license", "string"),
+    "pipeline_tag": (CG + "pipelineTag", "string"),
+    "library_name": (CG + "libraryName", "string"),
+    "sdk": (CG + "spaceSdk", "string"),
+    "hub_read_at": (CG + "hubReadAt", "string"),
+}
+
+
+def _hub(*names: str) -> dict:
+    return {n: HUB_PROPS[n] for n in names}
+
+
 @dataclass(frozen=True)
 class NodeMapping:
     label: str
@@ -119,9 +135,12 @@ NODE_MAPPINGS: dict[str, NodeMapping] = {m.label: m for m in (
         "name": (SCHEMA + "name", "string"),
         "year": (DCTERMS + "date", "year"),
     }),
-    NodeMapping("Model", "model", (CG + "HubModel", SCHEMA + "CreativeWork"), {"id": ID}),
-    NodeMapping("Dataset", "dataset", (CG + "HubDataset", SCHEMA + "Dataset"), {"id": ID}),
-    NodeMapping("Space", "space", (CG + "HubSpace", SCHEMA + "WebApplication"), {"id": ID}),
+    NodeMapping("Model", "model", (CG + "HubModel", SCHEMA + "CreativeWork"),
+                {"id": ID, **_hub("downloads", "likes", "license", "pipeline_tag", "library_name", "hub_read_at")}),
+    NodeMapping("Dataset", "dataset", (CG + "HubDataset", SCHEMA + "Dataset"),
+                {"id": ID, **_hub("downloads", "likes", "license", "hub_read_at")}),
+    NodeMapping("Space", "space", (CG + "HubSpace", SCHEMA + "WebApplication"),
+                {"id": ID, **_hub("sdk", "likes", "license", "hub_read_at")}),
     NodeMapping("HubAccount", "hub-account", (FOAF + "OnlineAccount",), {
         "name": (FOAF + "accountName", "string"),
     }),
@@ -150,6 +169,8 @@ REL_MAPPINGS: dict[str, RelMapping] = {m.type: m for m in (
     RelMapping("PART_OF", SCHEMA + "superEvent"),
     RelMapping("HAS_ARTIFACT", CG + "hasArtifact"),
     RelMapping("OWNS", CG + "owns"),
+    RelMapping("DERIVED_FROM", CG + "derivedFrom"),
+    RelMapping("TRAINED_ON", CG + "trainedOn"),
     RelMapping("HAS_CODE", CG + "hasCode"),
     RelMapping("CITES", CITO + "cites"),
     RelMapping("AFFILIATED_WITH", SCHEMA + "sourceOrganization"),
@@ -163,6 +184,7 @@ REL_PROP_PREDICATES = {
     "contexts": (CG + "citationContext", "string"),
     "intents": (CG + "citationIntent", "string"),
     "is_influential": (CG + "isInfluential", "boolean"),
+    "relation": (CG + "derivationRelation", "string"),
 }
 REL_LIST_PROPS = {"institutions", "contexts", "intents"}
 STATEMENT_CLASS = RDF + "Statement"
@@ -177,6 +199,17 @@ CG_TERMS = {
     "hasArtifact": ("property", "has artifact", "A Hub model, dataset or Space that links the paper.", DCTERMS + "relation"),
     "hasCode": ("property", "has code", "A source-code repository of the paper.", DCTERMS + "relation"),
     "owns": ("property", "owns", "The Hub account owns the repository.", None),
+    "derivedFrom": ("property", "derived from", "The model was made from this base model (Hub `base_model`).",
+                    PROV + "wasDerivedFrom"),
+    "derivationRelation": ("property", "derivation", "How a model was made from its base: finetune, adapter, "
+                                                     "quantized, merge.", None),
+    "trainedOn": ("property", "trained on", "A dataset the model was trained on (its Hub card).", SCHEMA + "isBasedOn"),
+    "downloads": ("property", "downloads", "Downloads in the last 30 days, when read (cg:hubReadAt).", None),
+    "likes": ("property", "likes", "Likes on the Hub, when read (cg:hubReadAt).", None),
+    "pipelineTag": ("property", "pipeline tag", "The task of a Hub model, e.g. text-generation.", None),
+    "libraryName": ("property", "library", "The library of a Hub model, e.g. transformers.", None),
+    "spaceSdk": ("property", "Space SDK", "The SDK of a Hugging Face Space, e.g. gradio.", None),
+    "hubReadAt": ("property", "read from the Hub on", "Date the Hub's numbers were read (YYYY-MM-DD).", None),
     "authorPosition": ("property", "author position", "1-based place of an author in a paper's author list.", None),
     "presentationType": ("property", "presentation type", "poster, oral, spotlight, ...", None),
     "nameKey": ("property", "name key", "Normalised name: the identity of a person in citegraph.", None),

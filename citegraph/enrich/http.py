@@ -96,28 +96,43 @@ class Client:
 
     def get(self, path: str, params: dict | None = None):
         """The JSON at ``path`` (None when the API says 404 Not Found)."""
-        return self._json("GET", path, params, None)
+        return self._json("GET", path, params, None)[1]
 
     def post(self, path: str, body, params: dict | None = None):
-        return self._json("POST", path, params, body)
+        return self._json("POST", path, params, body)[1]
+
+    def pages(self, path: str, params: dict | None = None, max_pages: int = 1000):
+        """The JSON of each page of a listing paged by ``Link: <…>; rel="next"`` headers (as
+        GitHub and the Hugging Face Hub page), at most ``max_pages``."""
+        seen = set()
+        for _ in range(max_pages):
+            response, data = self._json("GET", path, params, None)
+            if data is None:
+                return
+            yield data
+            path = (response.links.get("next") or {}).get("url")
+            if not path or path in seen:
+                return
+            seen.add(path)
+            params = None  # the next URL carries them
 
     def _json(self, method: str, path: str, params, body):
         url = path if path.startswith("http") else f"{self.base_url}/{path.lstrip('/')}"
+        query = {**self.params, **(params or {})} if params is not None or not path.startswith("http") else None
         for attempt in range(1, self.attempts + 1):
             try:
-                response = self.session.request(method, url, params={**self.params, **(params or {})}, json=body,
-                                                 timeout=self.timeout)
+                response = self.session.request(method, url, params=query, json=body, timeout=self.timeout)
             except requests.exceptions.RetryError as exc:
                 raise FetchError(f"{method} {path}: still failing after retries ({_short(exc)})") from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 raise FetchError(f"{method} {path}: {_short(exc)}") from None
             self._count(response)
             if response.status_code == 404:
-                return None
+                return response, None
             if response.status_code != 200:
                 raise FetchError(f"{method} {path}: HTTP {response.status_code} {_short(response.text)}")
             try:
-                return response.json()
+                return response, response.json()
             except ValueError:  # a truncated or garbled body: not cached (see _whole_json); ask again
                 if attempt == self.attempts:
                     raise FetchError(f"{method} {path}: the response is not whole JSON "
