@@ -11,7 +11,9 @@ as parameters; labels and types come from the model (``graph.model``).
 from __future__ import annotations
 
 import queue
+import random
 import threading
+import time
 from collections import defaultdict
 
 import neo4j
@@ -111,8 +113,11 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
             f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-(){orphan_venues} DETACH DELETE o")
 
 
-# What a load running beside another can meet, and a fresh attempt of the batch resolves
-RACES = {"Neo.ClientError.Schema.ConstraintValidationFailed", "Neo.ClientError.Statement.EntityNotFound"}
+# What a load running beside another can meet, and a fresh attempt of the batch resolves (the
+# driver itself retries a deadlock for its max_transaction_retry_time; under heavy contention a
+# batch may need longer)
+RACES = {"Neo.ClientError.Schema.ConstraintValidationFailed", "Neo.ClientError.Statement.EntityNotFound",
+         "Neo.TransientError.Transaction.DeadlockDetected"}
 RACE_RETRIES = 5
 
 
@@ -250,11 +255,13 @@ class GraphWriter:
         # replacements first: they only withdraw what this source no longer says
         for (rel, anchor, other, outgoing), rows in replaces.items():
             statements.append((replace_statement(rel, anchor, other, outgoing), rows))
+        # rows in key order: concurrent loads then take their locks in the same order, which
+        # keeps deadlocks between them rare
         for (label, extra, fresh), rows in nodes.items():
             make = create_node_statement if fresh else node_statement
-            statements.append((make(label, extra), list(rows.values())))
+            statements.append((make(label, extra), [rows[k] for k in sorted(rows, key=str)]))
         for (rel, start, end, fresh), rows in edges.items():
-            statements.append((edge_statement(rel, start, end, create=fresh), list(rows.values())))
+            statements.append((edge_statement(rel, start, end, create=fresh), [rows[k] for k in sorted(rows, key=str)]))
         return statements
 
     def flush(self) -> None:
@@ -291,12 +298,13 @@ class GraphWriter:
                 with self.driver.session(database=self.database) as session:
                     summaries, learned, skipped = session.execute_write(work)
                 break
-            except neo4j.exceptions.ClientError as exc:
+            except (neo4j.exceptions.ClientError, neo4j.exceptions.TransientError) as exc:
                 # another load at the same time created a paper this batch found missing (papers
                 # new to a batch are CREATEd, not MERGEd), or merged away a node this batch had
                 # read: the batch rolled back; run it again, and the resolver sees the graph as it is
                 if exc.code not in RACES or attempt == RACE_RETRIES - 1:
                     raise
+                time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))  # let the other load get ahead
         self.written.self_citations += len(skipped)
         self.resolver.commit(learned)
         for summary in summaries:
