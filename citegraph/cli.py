@@ -128,6 +128,22 @@ def main():
 
 # -- enrichment from the live APIs ----------------------------------------------------
 
+def enrich_options(fn):
+    """--max-papers/--batch-size/--cache-dir/--json/--progress on every enrich command."""
+    options = [
+        click.option("--max-papers", type=click.IntRange(1), help="ask about at most this many papers."),
+        click.option("--batch-size", type=click.IntRange(1), default=100, show_default=True,
+                     help="papers per saved chunk (an interrupted run keeps every chunk it saved)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False),
+                     help="HTTP cache and runs (default: citegraph's cache folder; delete it to fetch afresh)."),
+        click.option("--json", "as_json", is_flag=True, help="print the report as JSON."),
+        click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @main.group()
 def enrich():
     """Fetch more from the live scholarly APIs for the papers of the graph (needs the network).
@@ -148,14 +164,8 @@ def enrich():
               help="levels of references to follow (OpenAlex).")
 @click.option("--citations", "with_citations", is_flag=True, help="also fetch the works that cite each paper.")
 @click.option("--limit", type=click.IntRange(1), help="at most this many references and citations per paper.")
-@click.option("--max-papers", type=click.IntRange(1), help="ask about at most this many papers.")
-@click.option("--batch-size", type=click.IntRange(1), default=100, show_default=True,
-              help="papers per saved chunk (an interrupted run keeps every chunk it saved).")
 @click.option("--api-url", help="base URL of the API (a mirror, or a test server).")
-@click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="HTTP cache and runs (default: citegraph's cache folder; delete it to fetch afresh).")
-@click.option("--json", "as_json", is_flag=True, help="print the report as JSON.")
-@click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
+@enrich_options
 @connection_options
 @handle_errors
 def enrich_citations(source, papers, depth, with_citations, limit, max_papers, batch_size, api_url, cache_dir, as_json,
@@ -184,14 +194,8 @@ def enrich_citations(source, papers, depth, with_citations, limit, max_papers, b
 @click.option("--depth", type=click.IntRange(0, 12), default=3, show_default=True,
               help="levels of derived models to follow (fine-tunes of fine-tunes ...).")
 @click.option("--limit", type=click.IntRange(1), help="at most this many repositories per listing.")
-@click.option("--max-papers", type=click.IntRange(1), help="ask about at most this many papers.")
-@click.option("--batch-size", type=click.IntRange(1), default=100, show_default=True,
-              help="papers per saved chunk (an interrupted run keeps every chunk it saved).")
 @click.option("--api-url", help="base URL of the Hub (default: HF_ENDPOINT, else https://huggingface.co).")
-@click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="HTTP cache and runs (default: citegraph's cache folder; delete it to fetch afresh).")
-@click.option("--json", "as_json", is_flag=True, help="print the report as JSON.")
-@click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
+@enrich_options
 @connection_options
 @handle_errors
 def enrich_hub(papers, depth, limit, max_papers, batch_size, api_url, cache_dir, as_json, progress, **conn):

@@ -6,12 +6,11 @@ that lasts. The graph afterwards is checked against the served JSON itself."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from fake_api import JsonHandler, serving
 from conftest import DATA, run
 
 REAL = DATA / "real"
@@ -35,23 +34,8 @@ WORKS = {SEED_ID: SEED, **{r: work(r, f"Referenced work {r}", ["W1111111111"]) f
          LOOPING: {**work(LOOPING, "A work cited in circles"), "doi": "https://doi.org/10.5555/loop"}}
 
 
-class Api(BaseHTTPRequestHandler):
+class Api(JsonHandler):
     """OpenAlex at /oa, Semantic Scholar at /s2. ``state`` counts requests and holds the faults."""
-
-    state: dict = {}
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status: int, body, headers=()):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def fault(self, key: str) -> bool:
         """True the first time a fault is met (each fault happens once)."""
@@ -111,12 +95,9 @@ class Api(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def api():
-    Api.state = {"armed": set()}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", Api.state
-    server.shutdown()
+    state = {"armed": set()}
+    with serving(Api, state) as url:
+        yield url, state
 
 
 def library(tmp_path, *entries):

@@ -6,13 +6,11 @@ against the served JSON, walked here."""
 
 from __future__ import annotations
 
-import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from fake_api import JsonHandler, serving
 from conftest import run
 
 ARXIV = "2310.15166"
@@ -48,21 +46,7 @@ SPACES = [{"_id": "s1", "id": "lab/demo", "author": "lab", "likes": 33, "sdk": "
            "tags": [f"arxiv:{ARXIV}", "gradio"], "private": False}]
 
 
-class Hub(BaseHTTPRequestHandler):
-    state: dict = {}
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body, headers=()):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+class Hub(JsonHandler):
 
     def do_GET(self):
         self.state["requests"] = self.state.get("requests", 0) + 1
@@ -94,11 +78,9 @@ class Hub(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hub():
-    Hub.state = {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", Hub.state
-    server.shutdown()
+    state: dict = {}
+    with serving(Hub, state) as url:
+        yield url, state
 
 
 def walk() -> dict:
