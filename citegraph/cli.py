@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import CitegraphError, Interrupted
 from citegraph.output import render
 
 
@@ -100,7 +100,7 @@ def handle_errors(fn):
             click.echo("interrupted", err=True)
             sys.exit(130)
         except CitegraphError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(str(exc) if isinstance(exc, Interrupted) else f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except neo4j.exceptions.Neo4jError as exc:
             click.echo(f"error: Neo4j said {exc.code}: {exc.message}", err=True)
