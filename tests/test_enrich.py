@@ -6,6 +6,7 @@ that lasts. The graph afterwards is checked against the served JSON itself."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 
 import pytest
@@ -57,6 +58,9 @@ class Api(JsonHandler):
             key = urllib.parse.unquote(path.removeprefix("/works/"))
             if key == "doi:10.5555/always-broken" and self.state.get("broken", True):
                 return self.reply(503, {"error": "down"})
+            if key == "doi:10.5555/too-slow":  # answers after the client stopped waiting
+                time.sleep(3)
+                return self.reply(404, {"error": "not found"})
             for w in WORKS.values():
                 if key == w["id"].rsplit("/", 1)[-1] or (w.get("doi") and key == "doi:" + w["doi"].removeprefix(
                         "https://doi.org/").lower()):
@@ -200,3 +204,13 @@ def test_the_command_line_killed_mid_run_resumes_to_the_same_graph(graph, api, n
     rerun = json.loads(citegraph([*args, "--cache-dir", str(tmp_path / "two")], neo4j_server.home).stdout)
     assert rerun["resumed"] == 2 and rerun["papers"] == 3
     assert snapshot(graph) == expected
+
+
+def test_an_api_that_does_not_answer_in_time(graph, api, tmp_path, monkeypatch):
+    url, state = api
+    monkeypatch.setenv("CITEGRAPH_HTTP_TIMEOUT", "0.5")
+    graph.load([library(tmp_path, ("The state of OA", "10.7717/peerj.4375"), ("Too slow", "10.5555/too-slow"))])
+    report = graph.enrich_citations("openalex", api_url=f"{url}/oa", cache_dir=tmp_path / "cache")
+    assert report.found == 1  # the other paper is not held up
+    assert [f["paper"] for f in report.failed] == ["doi:10.5555/too-slow"]
+    assert "timed out" in report.failed[0]["reason"].lower() or "retries" in report.failed[0]["reason"]

@@ -6,6 +6,7 @@ cached or used. What a run cost is counted from the APIs' own headers.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,11 +71,12 @@ class Client:
     """GET and POST JSON from one API (``base_url``), cached under ``cache_dir``."""
 
     def __init__(self, base_url: str, cache_dir: Path, *, params: dict | None = None, headers: dict | None = None,
-                 retries: int = 5, backoff: float = 0.5, timeout: float = 30, max_wait: float = 120,
+                 retries: int = 5, backoff: float = 0.5, timeout: float | None = None, max_wait: float = 120,
                  attempts_for_bad_bodies: int = 3):
         self.base_url = base_url.rstrip("/")
         self.params = {k: v for k, v in (params or {}).items() if v}
-        self.timeout = timeout
+        # seconds to wait for an answer (CITEGRAPH_HTTP_TIMEOUT, else 30); a timeout is retried
+        self.timeout = timeout or float(os.environ.get("CITEGRAPH_HTTP_TIMEOUT") or 30)
         self.attempts = attempts_for_bad_bodies
         self.usage = Usage()
         cache_dir.mkdir(parents=True, exist_ok=True)
