@@ -373,14 +373,23 @@ def _json_score(head: str) -> int:
 
 
 def _lines_of_json(head: str) -> bool:
-    stripped = head.lstrip()
+    """Several lines, and among the first few one whole JSON object at the start of a line (a
+    pretty-printed document indents its inner objects; one broken line does not decide)."""
+    stripped = head.lstrip("\ufeff \t\r\n")
     if stripped.startswith("["):
         return False
-    try:
-        json.loads(stripped.split("\n", 1)[0])
-    except ValueError:
+    lines = [line for line in stripped.split("\n")[:6] if line.strip()]
+    if len(lines) < 2:
         return False
-    return "\n" in stripped.strip()
+    for line in lines[:5]:
+        if line[:1] != "{":
+            continue
+        try:
+            if isinstance(json.loads(line), dict):
+                return True
+        except (ValueError, RecursionError):
+            continue
+    return False
 
 
 def _sniff_jsonl(path: Path, head: str) -> int:

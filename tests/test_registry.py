@@ -55,3 +55,14 @@ def test_a_new_module_is_a_new_format(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     found = discover("extra_loaders")
     assert list(found) == ["marc"] and found["marc"].extensions == (".mrc",)
+
+
+def test_json_lines_with_a_broken_first_line_are_still_json_lines(tmp_path):
+    """One bad line (here a NUL byte in the first) must not make the whole file one JSON
+    document that fails as a whole: the other rows load."""
+    rows = (SAMPLES / "neurips2023-workshops.jsonl").read_bytes().splitlines(keepends=True)[:4]
+    path = tmp_path / "papers.jsonl"
+    path.write_bytes(rows[0][:40] + b"\x00" + rows[0][40:] + b"".join(rows[1:]))
+    assert loaders.detect_format(path) == "jsonl"
+    read = list(loaders.read(str(path)))
+    assert [r.reject is None for r in read] == [False, True, True, True]

@@ -80,3 +80,21 @@ def test_wrong_password_is_a_clear_error(neo4j_server):
     proc = citegraph("stats", "--uri", neo4j_server.uri, "--password", "nope")
     assert proc.returncode == 1
     assert "refused the credentials" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_new_password_never_looks_like_an_option(tmp_path, monkeypatch):
+    """neo4j-admin reads an argument starting with '-' as an option: such a password (one in 64
+    of token_urlsafe's) would make the first start fail. One left by such a failure is replaced."""
+    import subprocess
+
+    from citegraph import server as srv
+
+    tokens = iter(["-starts-with-a-dash", "fine-password-123"])
+    monkeypatch.setattr(srv.secrets, "token_urlsafe", lambda n: next(tokens))
+    calls = []
+    monkeypatch.setattr(srv.subprocess, "run", lambda cmd, **kw: calls.append(cmd) or
+                        subprocess.CompletedProcess(cmd, 0, "", ""))
+    home = tmp_path / "neo4j"
+    password = srv.ManagedServer(home)._ensure_password("java", tmp_path)
+    assert password == "fine-password-123" == calls[0][-1]
+    assert (home / "password").read_text().strip() == password

@@ -326,7 +326,7 @@ class ManagedServer:
         auth_ini = self.home / "data" / "dbms" / "auth.ini"
         if password and auth_ini.exists():
             return password
-        if not password:
+        while not password or password.startswith("-"):  # the admin tool would read "-…" as an option
             password = secrets.token_urlsafe(18)
             self.home.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
