@@ -72,6 +72,7 @@ def fetch(papers: list[dict], api, workdir: Path, *, depth: int = 1, citations: 
                     lines.append(obj)
             else:
                 for paper in group:
+                    bar.update(1)
                     try:
                         records, found = api.records(paper, depth, citations, limit)
                     except FetchError as exc:
@@ -83,7 +84,6 @@ def fetch(papers: list[dict], api, workdir: Path, *, depth: int = 1, citations: 
                         continue
                     report.found += 1
                     lines += records
-                    bar.update(1)
             if isinstance(api, SemanticScholar):
                 bar.update(len(group))
             if lines:
