@@ -60,6 +60,7 @@ def refresh_statements() -> list[str]:
 
 
 PENDING = "stats_pending"  # on a Venue whose statistics a write may have changed
+VENUE_FACTS = ["arxiv_id", "hf_paper_url"]  # the properties of a paper that venue statistics count
 
 
 def mark_venues_of(var: str) -> str:

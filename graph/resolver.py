@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from graph import paper_identity
-from graph.counts import recount
+from graph.counts import mark_venues_of, recount
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 from graph.papers import PREFIX, PROPERTY
 
@@ -41,6 +41,8 @@ def merge_statements() -> list[str]:
                 "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
                 f"{move} ON CREATE SET n = properties(r) "
                 f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')}")
+    # the venues of both: one paper fewer, or other facts counted (graph.counts)
+    statements.append(f"MATCH (p:Paper) WHERE p.id IN [$keep, $gone] {mark_venues_of('p')}")
     statements.append("MATCH (gone:Paper {id: $gone}) DETACH DELETE gone")
     statements.append(f"MATCH (keep:Paper {{id: $keep}}) WHERE keep.title IS NOT NULL REMOVE keep:`{UNTITLED}`")
     # relationships that both nodes had are now one: recount keep and its neighbours

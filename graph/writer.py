@@ -19,7 +19,7 @@ from collections import defaultdict
 import neo4j
 
 from graph import killpoints
-from graph.counts import PENDING, counted_at, mark_venues_of, recount
+from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_venues_of, recount
 from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
 from graph.resolver import PaperResolver
@@ -46,13 +46,19 @@ _ROW_HASH = (" FOREACH (_ IN CASE WHEN row.hash IS NULL THEN [] ELSE [1] END | S
              "[h IN coalesce(n.row_hashes, []) WHERE substring(h, 25) <> $source] + (row.hash + ':' + $source))")
 
 
+# A paper row that sets (or removes) what venue statistics count marks the paper's venues; a stub
+# of a cited paper, or a row that changes nothing counted, does not (citation loads write many).
+_MARK_VENUES = (" WITH n, row WHERE any(k IN keys(row.props) WHERE k IN $venue_facts) "
+                + mark_venues_of("n"))
+
+
 def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     check_label(label)
     key = _key_of(label)
     extra = "".join(f" SET n:`{check_label(x)}`" for x in extra_labels)
     return (f"UNWIND $rows AS row MERGE (n:`{label}` {{`{key}`: row.key}}) "
             f"ON CREATE SET n += row.create SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
-            f"{extra}{_ROW_HASH + _UNTITLED + ' ' + mark_venues_of('n') if label == 'Paper' else ''}")
+            f"{extra}{_ROW_HASH + _UNTITLED + _MARK_VENUES if label == 'Paper' else ''}")
 
 
 def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
@@ -288,7 +294,7 @@ class GraphWriter:
             ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
             new_ids = self.resolver.new_ids if refs else set()
             skipped: list = []  # counted per attempt: a retried transaction starts over
-            summaries = [tx.run(query, rows=rows, source=source).consume()
+            summaries = [tx.run(query, rows=rows, source=source, venue_facts=VENUE_FACTS).consume()
                          for query, rows in self._statements(records, ids, new_ids, skipped)]
             killpoints.point("write.batch")
             return summaries, learned, skipped
