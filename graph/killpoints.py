@@ -20,6 +20,7 @@ POINTS = {
     "read.row": "while reading an input file (before the row's batch is written)",
     "write.batch": "mid-batch: the batch's statements ran, its transaction is not committed",
     "write.committed": "between batches: just after one committed",
+    "merge.move": "while a paper with many relationships is merged: after a chunk of them moved",
     "load.venue_stats": "after the last batch, before the venue statistics",
     "bulk.csv": "while writing the CSV files for neo4j-admin import",
     "bulk.import": "while neo4j-admin import runs",

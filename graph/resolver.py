@@ -1,14 +1,25 @@
 """Paper identity in the graph: the ``PaperResolver`` maps the references of a batch to node
 ids inside the batch's transaction, merging and re-keying nodes as the rules of
 ``graph.papers`` say; ``MERGE_STATEMENTS`` fold one paper node into another.
+
+A merge runs in its batch's transaction, whose memory grows with what it changes. A paper
+with many relationships (a stub cited by a hundred thousand papers that turns out to be
+a known paper) is therefore merged in two steps: ``move_relationships`` moves its
+relationships to the paper it joins a chunk per transaction (``HeavyMerges`` tells the
+writer to), and the batch then merges what is left. A crash between the steps leaves
+relationships already on the paper they belong to, every kept count exact; the rerun plans
+the same merge and finishes it.
 """
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 
-from graph import paper_identity
-from graph.counts import mark_venues_of, recount
+import neo4j
+
+from graph import killpoints, paper_identity
+from graph.counts import PENDING, counted_at, mark_venues_of, recount
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 from graph.papers import PREFIX, PROPERTY
 
@@ -58,6 +69,90 @@ def merge_statements() -> list[str]:
 MERGE_STATEMENTS = merge_statements()
 
 
+def move_chunk() -> int:
+    """How many relationships one transaction of ``move_relationships`` moves (and the degree
+    above which a merge is done in chunks); ``CITEGRAPH_MERGE_CHUNK`` sets it."""
+    return max(1, int(os.environ.get("CITEGRAPH_MERGE_CHUNK") or 10_000))
+
+
+class HeavyMerges(Exception):
+    """Raised inside a batch's transaction (which then rolls back) when a planned merge would
+    move more than ``move_chunk()`` relationships; ``pairs`` are its (keep, gone) ids."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        super().__init__(f"{len(pairs)} merge(s) of papers with many relationships")
+        self.pairs = pairs
+
+
+def move_statements() -> list[str]:
+    """One statement per relationship type and direction of a paper: move up to ``$chunk`` of
+    ``$gone``'s relationships to ``$keep`` (as ``merge_statements`` does, relationship by
+    relationship), recount the nodes at the other end, and return how many moved."""
+    statements = []
+    for rel in REL_TYPES:
+        sides = []
+        if "Paper" in rel.start:  # (gone)-[r]->(x): counts on x sit at the end
+            sides.append((f"(gone)-[r:`{rel.type}`]->(x)", f"(keep)-[n:`{rel.type}`]->(x)", "end"))
+        if "Paper" in rel.end:
+            sides.append((f"(x)-[r:`{rel.type}`]->(gone)", f"(x)-[n:`{rel.type}`]->(keep)", "start"))
+        for old, new, x_side in sides:
+            recounts = "".join(f" {recount(count, 'x', check_label=True)}"
+                               for count, side in counted_at(rel.type, None, None) if side == x_side)
+            mark = f" SET x.`{PENDING}` = true" if rel.type == "PRESENTED_AT" else ""
+            statements.append(
+                "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
+                f"CALL (keep, gone) {{ MATCH {old} WHERE x <> keep WITH keep, x, r LIMIT $chunk "
+                f"MERGE {new} ON CREATE SET n = properties(r) "
+                f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')} "
+                f"DELETE r WITH DISTINCT x{recounts}{mark} RETURN count(x) AS moved }} "
+                "RETURN sum(moved) AS moved")
+    return statements
+
+
+MOVE_STATEMENTS = move_statements()
+# after each chunk, in its transaction: the two papers' own counts, and their venues marked
+MOVED_OWN = ("MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone})"
+             + "".join(f" {recount(count, p)}" for count in COUNTS if count.label == "Paper" for p in ("keep", "gone"))
+             + f" WITH [keep, gone] AS both UNWIND both AS p {mark_venues_of('p')}")
+
+
+def heavy(tx, merges: list[tuple[str, str]], done: set) -> list[tuple[str, str]]:
+    """The merges whose ``gone`` paper has more relationships than one chunk (and that were
+    not moved already: what is left then stays in the merge)."""
+    todo = [pair for pair in merges if pair not in done]
+    if not todo:
+        return []
+    limit = move_chunk()
+    degree = {r["id"]: r["degree"] for r in tx.run(
+        "UNWIND $ids AS id MATCH (p:Paper {id: id}) RETURN id, COUNT { (p)--() } AS degree",
+        ids=[gone for _, gone in todo])}
+    return [(keep, gone) for keep, gone in todo if degree.get(gone, 0) > limit]
+
+
+def move_relationships(driver: neo4j.Driver, database: str | None, keep: str, gone: str) -> int:
+    """Move every relationship of paper ``gone`` to paper ``keep``, one chunk per transaction
+    (the first step of a heavy merge; the merge itself then runs in its batch). Returns how
+    many distinct neighbours were moved."""
+    chunk, total = move_chunk(), 0
+
+    def move(tx, statement: str) -> int:
+        record = tx.run(statement, keep=keep, gone=gone, chunk=chunk).single()
+        moved = record["moved"] if record else 0
+        if moved:
+            tx.run(MOVED_OWN, keep=keep, gone=gone).consume()
+        return moved
+
+    with driver.session(database=database) as session:
+        for statement in MOVE_STATEMENTS:
+            while True:
+                moved = session.execute_write(move, statement)
+                if not moved:
+                    break
+                killpoints.point("merge.move")
+                total += moved
+    return total
+
+
 class PaperResolver:
     """Maps the PaperRefs of a batch to node ids (see the module docstring).
 
@@ -69,6 +164,7 @@ class PaperResolver:
         self.cache: OrderedDict = OrderedDict()
         self.cache_size = cache_size
         self.new_ids: set = set()
+        self.moved: set = set()  # heavy merges whose relationships were moved (``HeavyMerges``)
 
     def commit(self, learned: dict) -> None:
         """Remember what a committed batch taught (not before: a retried transaction starts over)."""
@@ -114,6 +210,10 @@ class PaperResolver:
                                  "RETURN v, p.id AS id, p.bibtex_key AS key", values=list(titles)):
                 title_only.setdefault(record["v"], (record["id"], record["key"]))
         plan = paper_identity.resolve(refs, existing, title_only)
+        if plan.merges:
+            pairs = heavy(tx, list(plan.merges), self.moved)
+            if pairs:
+                raise HeavyMerges(pairs)
         for keep, gone in plan.merges:
             for statement in MERGE_STATEMENTS:
                 tx.run(statement, keep=keep, gone=gone).consume()

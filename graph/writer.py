@@ -22,7 +22,7 @@ from graph import killpoints
 from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_venues_of, recount
 from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
-from graph.resolver import PaperResolver
+from graph.resolver import HeavyMerges, PaperResolver, move_relationships
 from graph.records import Edge, Node, ReplaceEdges
 from graph.sink import Written
 
@@ -299,18 +299,26 @@ class GraphWriter:
             killpoints.point("write.batch")
             return summaries, learned, skipped
 
-        for attempt in range(RACE_RETRIES):
+        attempt = 0
+        while True:
             try:
                 with self.driver.session(database=self.database) as session:
                     summaries, learned, skipped = session.execute_write(work)
                 break
+            except HeavyMerges as heavy:
+                # the batch rolled back before writing; move the big papers' relationships a
+                # chunk per transaction, then write the batch again (graph.resolver)
+                for keep, gone in heavy.pairs:
+                    move_relationships(self.driver, self.database, keep, gone)
+                    self.resolver.moved.add((keep, gone))
             except (neo4j.exceptions.ClientError, neo4j.exceptions.TransientError) as exc:
                 # another load at the same time created a paper this batch found missing (papers
                 # new to a batch are CREATEd, not MERGEd), or merged away a node this batch had
                 # read: the batch rolled back; run it again, and the resolver sees the graph as it is
-                if exc.code not in RACES or attempt == RACE_RETRIES - 1:
+                attempt += 1
+                if exc.code not in RACES or attempt == RACE_RETRIES:
                     raise
-                time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))  # let the other load get ahead
+                time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
         self.written.self_citations += len(skipped)
         self.resolver.commit(learned)
         for summary in summaries:

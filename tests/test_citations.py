@@ -214,3 +214,44 @@ def test_most_cited_matches_an_independent_count(graph, tmp_path):
     got = graph.run_query("most-cited", limit=25)
     assert [(g["paper_id"], g["citations"]) for g in got] == expected
     assert papers(graph) == 400  # every cited paper was one of the rows
+
+
+def heavy_merge_files(tmp_path):
+    """A DOI stub and an OpenAlex stub, each cited by many papers (some by both) and each citing
+    a few (some the same); then a work that says the two are one paper."""
+    doi_citers = [f"10.4444/c{i}" for i in range(40)]
+    w_citers = [f"2301.{i:05d}" for i in range(30)] + doi_citers[:10]  # ten cite both
+    doi_refs, w_refs = [f"10.9999/r{i}" for i in range(6)], [f"10.9999/r{i}" for i in range(3, 15)]
+    edges = tmp_path / "edges.csv"
+    edges.write_text("citing,cited\n" + "".join(f"{c},10.5555/joint\n" for c in doi_citers)
+                     + "".join(f"{c},W555\n" for c in w_citers)
+                     + "".join(f"10.5555/joint,{r}\n" for r in doi_refs) + "".join(f"W555,{r}\n" for r in w_refs))
+    work = tmp_path / "work.json"
+    work.write_text(json.dumps({"id": "https://openalex.org/W555", "doi": "https://doi.org/10.5555/JOINT",
+                                "title": "Joint", "authorships": [], "referenced_works": []}))
+    as_id = lambda x: f"doi:{x}" if x.startswith("10.") else f"arxiv:{x}"
+    citing = sorted({as_id(c) for c in doi_citers + w_citers})
+    refs = sorted({as_id(r) for r in doi_refs + w_refs})
+    return [edges, work], citing, refs
+
+
+def test_a_paper_with_many_relationships_merges_in_chunks_to_the_same_graph(graph, tmp_path, monkeypatch):
+    from test_rdf import snapshot
+
+    files, citing, refs = heavy_merge_files(tmp_path)
+    for path in files:
+        graph.load([path])
+    whole = snapshot(graph)  # merged in the batch's transaction
+    graph.reset()
+    monkeypatch.setenv("CITEGRAPH_MERGE_CHUNK", "7")  # 58 relationships: moved in chunks first
+    for path in files:
+        graph.load([path])
+    assert snapshot(graph) == whole
+    got = run(graph, "MATCH (p:Paper {doi: '10.5555/joint'}) RETURN p.id AS id, p.openalex_id AS w, "
+                     "p.citation_count AS cited, [(q)-[:CITES]->(p) | q.id] AS citing, [(p)-[:CITES]->(r) | r.id] AS refs")
+    assert len(got) == 1 and (got[0]["id"], got[0]["w"]) == ("doi:10.5555/joint", "W555")
+    assert sorted(got[0]["citing"]) == citing and got[0]["cited"] == len(citing) == 70
+    assert sorted(got[0]["refs"]) == refs
+    assert [r["n"] for r in run(graph, "MATCH (r:Paper) WHERE r.id IN $refs RETURN r.citation_count AS n",
+                                refs=refs)] == [1] * len(refs)  # the three cited by both count once
+    assert count(graph, "MATCH (p:Paper) WHERE p.openalex_id = 'W555' OR p.id = 'openalex:W555' RETURN count(p) AS n") == 1

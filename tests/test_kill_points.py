@@ -13,7 +13,7 @@ import pytest
 
 from citegraph.connection import open_driver
 from graph.killpoints import POINTS
-from conftest import SAMPLES, free_port, stale_counts
+from conftest import SAMPLES, free_port, run, stale_counts
 from test_rdf import snapshot as full_snapshot
 
 INPUTS = [str(SAMPLES / "neurips2023-workshops.jsonl"), str(SAMPLES / "hub-artifacts.jsonl"), str(SAMPLES / "citations")]
@@ -68,7 +68,8 @@ def reference(graph, home, name, steps):
 
 def test_every_kill_point_is_exercised_here():
     tested = {p.partition("@")[0] for p, *_ in LOAD_CASES + BULK_CASES} | {"analyze.write_back", "export.write",
-                                                                            "server.start", "enrich.chunk"}  # (enrich.chunk: tests/test_enrich.py)
+                                                                            "server.start", "enrich.chunk",
+                                                                            "merge.move"}  # (enrich.chunk: tests/test_enrich.py)
     assert tested == set(POINTS)
 
 
@@ -135,3 +136,22 @@ def test_a_server_start_killed_then_rerun_leaves_one_running_server(tmp_path):
         assert status.returncode == 0 and "running (pid" in status.stdout
     finally:
         citegraph(["neo4j", "stop", "--home", str(home)], home, check=False)
+
+
+def test_a_merge_of_a_paper_with_many_relationships_killed_between_chunks(graph, neo4j_server, tmp_path, monkeypatch):
+    from test_citations import heavy_merge_files
+
+    files, citing, _ = heavy_merge_files(tmp_path)
+    monkeypatch.setenv("CITEGRAPH_MERGE_CHUNK", "7")
+    expected = reference(graph, neo4j_server.home, "heavy-merge", [["load", str(p)] for p in files])
+    citegraph(["load", str(files[0])], neo4j_server.home)
+    citegraph(["load", str(files[1])], neo4j_server.home, "merge.move@4")
+    # four chunks committed: relationships already on the paper they belong to, counts exact
+    state = run(graph, "MATCH (p:Paper) WHERE p.id IN ['doi:10.5555/joint', 'openalex:W555'] "
+                       "RETURN p.id AS id, COUNT { (p)<-[:CITES]-() } AS citing ORDER BY id")
+    assert [s["id"] for s in state] == ["doi:10.5555/joint", "openalex:W555"]
+    assert 40 < state[0]["citing"] < len(citing) and state[1]["citing"] < 40
+    assert stale_counts(graph) == []
+    citegraph(["load", str(files[1])], neo4j_server.home)
+    assert snapshot(graph) == expected
+    assert stale_counts(graph) == []
