@@ -476,6 +476,14 @@ def list_queries(queries_dirs, as_json, sparql):
             click.echo(f"    -> {', '.join(q.columns)}")
 
 
+def _skip(query, given: dict) -> int | None:
+    """The ``skip`` of a paged query (checked already), for the table's footer."""
+    declared = {p.name: p for p in query.params}
+    if "skip" not in declared:
+        return None
+    return int(str(given.get("skip", declared["skip"].default or 0)).strip())
+
+
 @main.command("query")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -495,7 +503,7 @@ def run_query_command(name, params, fmt, queries_dirs, **conn):
     query = api.check_query(name, given, queries_dirs)  # missing parameters are reported before connecting
     with open_graph(conn) as cg:
         rows = cg.run_query(name, queries_dirs=queries_dirs, **given)
-    click.echo(render(rows, fmt, list(query.columns) or None))
+    click.echo(render(rows, fmt, list(query.columns) or None, skip=_skip(query, given)))
 
 
 @main.command()
@@ -664,7 +672,7 @@ def sparql(query, data, params, fmt, queries_dirs):
     given = api.parse_assignments(params)
     q = api.check_query(query, given, queries_dirs, language="sparql")
     rows = api.run_sparql(query, data, queries_dirs=queries_dirs, **given)
-    click.echo(render(rows, fmt, list(q.columns) or None))
+    click.echo(render(rows, fmt, list(q.columns) or None, skip=_skip(q, given)))
 
 
 @main.command("sparql-serve")

@@ -19,8 +19,16 @@ def _cell(value) -> str:
     return str(value)
 
 
-def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = None) -> str:
+def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = None, skip: int | None = None) -> str:
+    """Rows as a table, JSON or CSV. A page of a paged query (``skip`` given, a ``total`` column)
+    shows as a table without the repeated total, and a footer saying which rows these are."""
     columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "table" and skip is not None and "total" in columns and rows:
+        total = rows[0]["total"]
+        first, last = skip + 1, skip + len(rows)
+        more = f"; the next page: -p skip={last}" if last < total else ""
+        table = render(rows, fmt, [c for c in columns if c != "total"]).rsplit("\n(", 1)[0]
+        return f"{table}\n(rows {first}-{last} of {total}{more})"
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False, default=str)
     if fmt == "csv":

@@ -19,7 +19,8 @@ SPARQL twins (``.rq``) use ``#`` comments and bind parameters as variables of
 the same name (``?name``); the embedded engine requires a bound variable to be
 in the SELECT projection (and in GROUP BY when the query aggregates). Two more
 annotations serve SPARQL: ``@limit PARAM`` cuts the rows to that parameter
-(LIMIT takes no variables), ``@lists a, b`` splits GROUP_CONCAT columns on
+(LIMIT takes no variables), ``@skip PARAM`` passes over that many rows first, ``@total COLUMN``
+fills that column with the number of rows before paging, ``@lists a, b`` splits GROUP_CONCAT columns on
 U+001F into lists (items ``key<U+001E>value`` are ordered by key), and
 ``@columns id:pid`` reads column ``id`` from variable ``?pid``.
 
@@ -43,6 +44,7 @@ from graph.identity import name_key
 BUILTIN_DIR = Path(__file__).resolve().parent
 LANGUAGES = {".cypher": "cypher", ".rq": "sparql", ".sparql": "sparql"}
 TYPES = ("string", "integer", "float", "boolean", "list", "author")
+PAGING = ("limit", "skip")  # count rows: never negative (a negative slice would count from the end)
 
 _PARAM = re.compile(r"@param\s+([A-Za-z_]\w*)\s+(\w+)(?:\s*=\s*(\"[^\"]*\"|\S+))?(?:\s*\{([^}]*)\})?\s*(.*)$")
 _USED_CYPHER = re.compile(r"\$([A-Za-z_]\w*)")
@@ -79,6 +81,8 @@ class CannedQuery:
     examples: tuple[str, ...] = field(default=())
     column_vars: tuple[tuple[str, str], ...] = ()  # SPARQL: "@columns id:pid" reads column id from ?pid
     limit_param: str | None = None  # SPARQL: rows are cut to this parameter (LIMIT takes no variables)
+    skip_param: str | None = None  # SPARQL: rows passed over first (OFFSET takes no variables either)
+    total_column: str | None = None  # SPARQL: the number of rows before paging
     list_columns: tuple[str, ...] = ()  # SPARQL: GROUP_CONCAT columns split into lists
 
     def as_dict(self) -> dict:
@@ -93,6 +97,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     prefix = "//" if language == "cypher" else "#"
     description, params, columns, examples = [], [], (), []
     column_vars, limit_param, list_columns = (), None, ()
+    skip_param = total_column = None
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped:
@@ -120,6 +125,10 @@ def parse_query_file(path: Path) -> CannedQuery:
             examples.append(body[len("@example"):].strip())
         elif body.startswith("@limit"):
             limit_param = body[len("@limit"):].strip()
+        elif body.startswith("@skip"):
+            skip_param = body[len("@skip"):].strip()
+        elif body.startswith("@total"):
+            total_column = body[len("@total"):].strip()
         elif body.startswith("@lists"):
             list_columns = tuple(c.strip() for c in body[len("@lists"):].split(",") if c.strip())
         elif body.startswith("@"):
@@ -129,7 +138,8 @@ def parse_query_file(path: Path) -> CannedQuery:
     return CannedQuery(name=path.stem, path=path, language=language, text=text,
                        description=" ".join(d for d in description if d).strip(),
                        params=tuple(params), columns=columns, examples=tuple(examples),
-                       column_vars=column_vars, limit_param=limit_param, list_columns=list_columns)
+                       column_vars=column_vars, limit_param=limit_param, list_columns=list_columns,
+                       skip_param=skip_param, total_column=total_column)
 
 
 def query_dirs(extra_dirs=()) -> list[Path]:
@@ -232,6 +242,8 @@ def bind(query: CannedQuery, given: dict[str, Any]) -> dict[str, Any]:
             if p.choices and value is not None and value not in p.choices:
                 raise QueryError(f"parameter {p.name!r} of {query.name} must be one of "
                                  f"{', '.join(p.choices)}; got {value!r}")
+            if p.name in PAGING and p.type == "integer" and value is not None and value < 0:
+                raise QueryError(f"parameter {p.name!r} of {query.name} counts rows: 0 or more, got {value}")
             bound[p.name] = value
         elif p.required:
             missing.append(p)

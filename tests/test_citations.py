@@ -214,6 +214,16 @@ def test_most_cited_matches_an_independent_count(graph, tmp_path):
     got = graph.run_query("most-cited", limit=25)
     assert [(g["paper_id"], g["citations"]) for g in got] == expected
     assert papers(graph) == 400  # every cited paper was one of the rows
+    # the most cited paper's citing papers, page by page, against the edge list
+    top, n = expected[0]
+    citing = sorted(a for a, b in edges if b == top)
+    pages = [graph.run_query("citations-of", id=top, limit=7, skip=skip) for skip in range(0, n + 7, 7)]
+    assert [r["paper_id"] for page in pages for r in page] == citing and pages[-1] == []
+    assert {r["total"] for page in pages for r in page} == {n}
+    assert len(graph.run_query("citations-of", id=top)) == min(n, 100)  # the default page
+    refs = sorted(b for a, b in edges if a == top)
+    got = graph.run_query("references-of", id=top, limit=1000)
+    assert [r["paper_id"] for r in got] == refs and {r["total"] for r in got} <= {len(refs)}
 
 
 def heavy_merge_files(tmp_path):

@@ -46,6 +46,33 @@ def test_coauthors(sample_graph):
     assert q(sample_graph, "coauthors", name="Faghri, Fartash") == got
 
 
+def test_ego_queries_page_through_the_whole_answer(sample_graph):
+    everyone = q(sample_graph, "coauthors", name="Fartash Faghri")
+    pairs = truth.joint_papers(ROWS)
+    mine = sorted(((b if a == "Fartash Faghri" else a, n) for (a, b), n in pairs.items()
+                   if "Fartash Faghri" in (a, b)), key=lambda t: (-t[1], t[0]))
+    assert [r["total"] for r in everyone] == [len(mine)] * len(mine)
+    pages = [q(sample_graph, "coauthors", name="Fartash Faghri", limit=4, skip=skip) for skip in range(0, 16, 4)]
+    assert [len(p) for p in pages] == [4, 4, 3, 0]
+    assert [(r["coauthor"], r["joint_papers"]) for p in pages for r in p] == mine
+    with pytest.raises(QueryError, match="0 or more"):
+        q(sample_graph, "coauthors", name="Fartash Faghri", limit=-1)
+
+
+def test_the_guide_says_how_to_page_and_its_edit_gives_the_next_page(sample_graph):
+    import queries
+    from citegraph.browser import guide_html, paging_note, runnable_text
+
+    paged = [name for name, query in queries.catalogue().items() if paging_note(query)]
+    assert {"coauthors", "author-papers", "citations-of", "references-of"} <= set(paged)
+    guide = guide_html(queries.catalogue(), 7474)
+    assert all(f"citegraph query {name} … -p skip=100" in guide for name in paged)
+    text = runnable_text(queries.find("coauthors"))
+    assert "ranked[0..0 + 100]" in text  # what the note tells a reader to edit
+    page = run(sample_graph, text.replace("ranked[0..0 + 100]", "ranked[4..4 + 4]"))
+    assert page == q(sample_graph, "coauthors", name="Fartash Faghri", limit=4, skip=4) and len(page) == 4
+
+
 def test_top_collaborations(sample_graph):
     got = q(sample_graph, "top-collaborations", limit=100000)
     expected = sorted(((a, b, n) for (a, b), n in truth.joint_papers(ROWS + HUB).items()),
@@ -120,7 +147,8 @@ def test_artifact_queries(sample_graph):
 
     papers = q(sample_graph, "artifact-papers", id="cifar100")
     titles = {truth.paper_id(r): r["title"] for r in HUB}
-    assert papers == sorted(({"paper_id": p, "title": titles[p]} for p in links[("cifar100", "Dataset")]),
+    cifar = links[("cifar100", "Dataset")]
+    assert papers == sorted(({"paper_id": p, "title": titles[p], "total": len(cifar)} for p in cifar),
                             key=lambda d: (d["title"], d["paper_id"]))
 
     owners = {}

@@ -96,6 +96,18 @@ def runnable_text(query) -> str:
     return body
 
 
+def paging_note(query) -> str:
+    """How to page through a query that answers a page at a time (``limit`` and ``skip``)."""
+    declared = {p.name: p for p in query.params}
+    if not {"limit", "skip"} <= set(declared):
+        return ""
+    limit = declared["limit"].default
+    window = html.escape(f"ranked[0..0 + {limit}]")
+    return (f"<p>One page at a time: the block shows the first {limit} rows, and <code>total</code> says how many "
+            f"there are. For the next page, edit <code>{window}</code> to <code>ranked[{limit}..{limit} + {limit}]</code>, "
+            f"or run <code>citegraph query {html.escape(query.name)} … -p skip={limit}</code>.</p>")
+
+
 def guide_html(queries: dict, http_port: int) -> str:
     e = html.escape
     slides = []
@@ -118,6 +130,7 @@ models, datasets and Spaces that link them.</p>
             f"<li><code>{e(p.name)}</code> ({e(p.type)}{', default ' + e(json.dumps(p.default)) if not p.required else ''})"
             f"{': ' + e(p.description) if p.description else ''}</li>" for p in q.params)
         cols = f"<p>Columns: {', '.join(f'<code>{e(c)}</code>' for c in q.columns)}</p>" if q.columns else ""
+        cols += paging_note(q)
         slides.append(f"""
 <h3>{e(q.name)}</h3>
 <p class="lead">{e(q.description)}</p>

@@ -59,7 +59,8 @@ def _split_list(text):
 def run_sparql(store, query: CannedQuery, params: dict) -> list[dict]:
     """Run a SPARQL twin on an embedded pyoxigraph store; parameters are bound as values."""
     bound = bind(query, params)
-    substitutions = {ox.Variable(k): _term(v) for k, v in bound.items() if v is not None and k != query.limit_param}
+    paging = (query.limit_param, query.skip_param)
+    substitutions = {ox.Variable(k): _term(v) for k, v in bound.items() if v is not None and k not in paging}
     try:
         solutions = store.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
     except SyntaxError as exc:
@@ -71,8 +72,14 @@ def run_sparql(store, query: CannedQuery, params: dict) -> list[dict]:
         for c in query.list_columns:
             row[c] = _split_list(row.get(c))
         rows.append(row)
+    total = len(rows)
+    if query.skip_param and bound.get(query.skip_param):
+        rows = rows[bound[query.skip_param]:]
     if query.limit_param and bound.get(query.limit_param) is not None:
         rows = rows[:bound[query.limit_param]]
+    if query.total_column:
+        for row in rows:
+            row[query.total_column] = total
     return rows
 
 
