@@ -23,7 +23,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import neo4j
 from tqdm import tqdm
 
 import queries
@@ -36,6 +35,7 @@ from citegraph.server.admin_import import import_finished, run_import, unfinishe
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
 from graph.counts import refresh_counts, refresh_venue_stats
+from graph.lazy import lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
 from graph.rdf import DEFAULT_BASE_IRI
 from graph.rdf_formats import FORMATS as RDF_FORMATS
@@ -45,6 +45,8 @@ from graph.writer import GraphWriter
 from loaders import FORMATS, LoadOptions, detect_format, expand_paths, read
 from loaders.paper_dataset import Conference
 from queries import catalogue as query_catalogue, find as find_query, parse_assignments  # noqa: F401
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 
 @dataclass

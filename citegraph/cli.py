@@ -90,8 +90,6 @@ def _interrupt(signum, frame):
 def handle_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        import neo4j.exceptions
-
         logging.getLogger("neo4j.session").addFilter(_QuietRetries())
         signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops a command as Ctrl-C does
         try:
@@ -102,12 +100,17 @@ def handle_errors(fn):
         except CitegraphError as exc:
             click.echo(str(exc) if isinstance(exc, Interrupted) else f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except neo4j.exceptions.Neo4jError as exc:
-            click.echo(f"error: Neo4j said {exc.code}: {exc.message}", err=True)
-            sys.exit(1)
-        except neo4j.exceptions.DriverError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+        except Exception as exc:
+            # the driver's errors, when the command used the driver (importing it to ask would
+            # cost commands that never talk to Neo4j half a second)
+            errors = sys.modules.get("neo4j.exceptions")
+            if errors is not None and isinstance(exc, errors.Neo4jError):
+                click.echo(f"error: Neo4j said {exc.code}: {exc.message}", err=True)
+                sys.exit(1)
+            if errors is not None and isinstance(exc, errors.DriverError):
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
+            raise
     return wrapper
 
 

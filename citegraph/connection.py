@@ -13,11 +13,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable
-
 from citegraph.errors import ConnectionFailed
 from citegraph.server import NEO4J_USER, ManagedServer
+from graph.lazy import lazy
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,11 @@ def open_driver(settings: ConnectionSettings) -> neo4j.Driver:
         notifications_disabled_classifications=[neo4j.NotificationDisabledClassification.UNRECOGNIZED])
     try:
         driver.verify_connectivity()
-    except AuthError as exc:
+    except neo4j.exceptions.AuthError as exc:
         driver.close()
         raise ConnectionFailed(f"Neo4j at {settings.uri} refused the credentials of user "
                                f"{settings.user!r} ({exc.message}); check --password or NEO4J_PASSWORD") from None
-    except (ServiceUnavailable, OSError) as exc:
+    except (neo4j.exceptions.ServiceUnavailable, OSError) as exc:
         driver.close()
         raise ConnectionFailed(f"no Neo4j answers at {settings.uri} ({exc}); start one with "
                                f"`citegraph neo4j start` or fix --uri/NEO4J_URI") from None

@@ -17,9 +17,10 @@ next load (even one that finds every row unchanged) finishes the job.
 
 from __future__ import annotations
 
-import neo4j
-
+from graph.lazy import lazy
 from graph.model import COUNTS, UNTITLED, VENUE_STATS, Count
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 
 def counted_at(rel: str, start: str | None, end: str | None) -> list[tuple[Count, str]]:

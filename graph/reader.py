@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import neo4j
-import neo4j.graph
-import neo4j.time
-from neo4j.exceptions import ClientError
-
 from graph.errors import QueryError
+from graph.lazy import lazy
 from queries import CannedQuery, bind
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 
 def plain(value: Any) -> Any:
@@ -48,7 +46,7 @@ def run_cypher(driver, query: CannedQuery, params: dict[str, Any], database: str
     try:
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             return session.execute_read(work)
-    except ClientError as exc:
+    except neo4j.exceptions.ClientError as exc:
         if "AccessMode" in (exc.code or "") or "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():
             raise QueryError(f"query {query.name} tries to write; canned queries run read-only "
                              f"and nothing was changed ({exc.message})") from None

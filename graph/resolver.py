@@ -16,12 +16,13 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 
-import neo4j
-
 from graph import killpoints, paper_identity
 from graph.counts import PENDING, counted_at, mark_venues_of, recount
+from graph.lazy import lazy
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 from graph.papers import PREFIX, PROPERTY
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 # -- merging two nodes of one paper ------------------------------------------------------
 

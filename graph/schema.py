@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import neo4j
-
 from graph.counts import ensure_counts
+from graph.lazy import lazy
 from graph.model import NODE_TYPES
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 
 def schema_statements() -> list[str]:

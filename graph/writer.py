@@ -16,15 +16,16 @@ import threading
 import time
 from collections import defaultdict
 
-import neo4j
-
 from graph import killpoints
 from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_venues_of, recount
+from graph.lazy import lazy
 from graph.model import NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
 from graph.resolver import HeavyMerges, PaperResolver, move_relationships
 from graph.records import Edge, Node, ReplaceEdges
 from graph.sink import Written
+
+neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 # Add each of the row's sources (default: the source being loaded) to a ``sources`` list once.
 _ADD_SOURCE = ("reduce(acc = coalesce({v}.sources, []), s IN coalesce(row.src, [$source]) | "

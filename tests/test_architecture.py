@@ -9,6 +9,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 
 PACKAGES = ("citegraph", "graph", "loaders", "queries")
@@ -56,14 +58,16 @@ def test_the_command_line_reaching_past_the_api_breaks_the_contract(tmp_path):
     assert "citegraph.cli is not allowed to import graph" in done.stdout
 
 
-def test_the_command_line_loads_the_driver_only_for_a_command_that_needs_it():
+@pytest.mark.parametrize("args, loaded", [(["--help"], "[]"), (["queries"], "['citegraph.api']")])
+def test_the_command_line_loads_the_driver_only_for_a_command_that_needs_it(args, loaded):
+    # (a module loaded on first use sits in sys.modules as a lazy module until then)
     code = ("import sys; from click.testing import CliRunner; from citegraph.cli import main; "
-            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0, r.output; "
+            f"r = CliRunner().invoke(main, {args!r}); assert r.exit_code == 0, r.output; "
             "print(sorted(m for m in ('neo4j', 'citegraph.api') if m in sys.modules and "
-            "type(sys.modules[m]).__name__ == 'module'))")
+            "type(sys.modules[m]).__name__ == 'module'), 'pandas' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
-    assert done.stdout.strip() == "[]", done.stderr
+    assert done.stdout.strip() == f"{loaded} False", done.stderr
 
 
 def test_loaders_do_not_import_the_driver_or_the_api():
