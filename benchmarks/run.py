@@ -14,7 +14,10 @@ empty database):
 * canned-query latency p50/p95: ego queries on random authors and papers,
   global rankings;
 * ``analyze coauthorship --write`` and ``export-rdf`` (N-Triples): time,
-  triples/s, peak memory.
+  triples/s, peak memory;
+* a merge of a paper with many relationships (a stub cited by a tenth of the papers, up
+  to 100,000, found to be a known paper), then ``reset`` of the whole graph: both must stay
+  within the server's transaction memory at any size.
 
 Loads, analytics and exports run in child processes that report their own
 peak memory. Results: ``benchmarks/results/<stamp>/report.{json,md,png}``.
@@ -166,7 +169,40 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
     return out
 
 
-STEPS = ("bulk", "loads", "queries", "analyze", "export", "reset", "naive")
+STEPS = ("bulk", "loads", "queries", "analyze", "export", "merge", "reset", "naive")
+
+
+def heavy_merge(data: Path, env: dict, status) -> dict:
+    """A stub cited by ``k`` papers (a tenth of them, at most 100,000) and a DOI stub cited by
+    half of those, then a work saying that both are one paper: the merge moves ``k``
+    relationships (``graph.resolver``). Checked: one paper, cited ``k`` times."""
+    from citegraph.api import CiteGraph
+
+    papers = int(json.loads((data / "meta.json").read_text())["papers"])
+    k = min(papers // 10, 100_000)
+    ids = []
+    with open(data / "papers.jsonl", encoding="utf-8") as f:
+        for line in f:
+            ids.append(json.loads(line)["proceedings"].rsplit("=", 1)[-1])
+            if len(ids) == k:
+                break
+    edges, work = data / "merge-edges.tsv", data / "merge-work.json"
+    with open(edges, "w", encoding="utf-8") as f:
+        f.write("citing\tcited\n")
+        f.writelines(f"{i}\tW999999999\n" for i in ids)
+        f.writelines(f"{i}\t10.99999/bench.hub\n" for i in ids[: k // 2])
+    work.write_text(json.dumps({"id": "https://openalex.org/W999999999", "doi": "https://doi.org/10.99999/bench.hub",
+                                "title": "A paper cited by many", "authorships": [], "referenced_works": []}))
+    cites = run_child(["-m", "benchmarks.run", "--child", "load", str(edges)], env)
+    merge = run_child(["-m", "benchmarks.run", "--child", "load", str(work)], env)
+    with CiteGraph.connect(uri=status.uri, password=status.password) as cg, cg.driver.session() as session:
+        found = session.run("MATCH (p:Paper) WHERE p.doi = '10.99999/bench.hub' OR p.openalex_id = 'W999999999' "
+                            "RETURN p.citation_count AS kept, COUNT { (p)<-[:CITES]-() } AS cited").data()
+    edges.unlink()
+    work.unlink()
+    correct = len(found) == 1 and found[0]["kept"] == found[0]["cited"] == k
+    return {"seconds": round(merge["seconds"], 2), "relationships": k, "citation_edges_seconds": round(cites["seconds"], 2),
+            "found": found, "correct": correct, "peak_rss_mb": merge["peak_rss_mb"]}
 
 
 def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambda row: None,
@@ -206,6 +242,10 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
         log("RDF export")
         row["export"] = run_child(["-m", "benchmarks.run", "--child", "export", str(data / "export.nt")], env)
         (data / "export.nt").unlink(missing_ok=True)
+        save(row)
+    if "merge" in steps:
+        log("merge of a paper with many relationships")
+        row["merge"] = heavy_merge(data, env, status)
         save(row)
     if "reset" in steps:  # the whole graph deleted in chunks that never grow with a node's degree
         log("reset")
@@ -312,6 +352,9 @@ def markdown(report: dict) -> str:
     line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")
     line("export-rdf N-Triples, triples/s", lambda r: f"{d[r['papers']]['export_triples_per_s']:,} "
                                                       f"({r['export']['triples']:,} triples)")
+    line("merge of a paper with k relationships, s (k)",
+         lambda r: f"{r['merge']['seconds']:,} ({r['merge']['relationships']:,}"
+                   f"{'' if r['merge']['correct'] else ', WRONG RESULT'})")
     line("reset (delete the whole graph), s", lambda r: f"{r['reset']['seconds']:,} ({r['reset']['nodes']:,} nodes)")
     line("peak memory MB: load / analyze / export", lambda r: f"{r['first_load']['peak_rss_mb']} / "
                                                               f"{r['analyze']['peak_rss_mb']} / {r['export']['peak_rss_mb']}")

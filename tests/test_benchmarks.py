@@ -90,7 +90,7 @@ def test_unknown_steps_are_refused_naming_the_steps():
                           capture_output=True, text=True, cwd=SAMPLE.parents[1])
     assert done.returncode == 2
     assert "unknown step(s) lunch" in done.stderr and "bulk,loads" not in done.stderr
-    assert "the steps are bulk, loads, queries, analyze, export, reset, naive" in done.stderr
+    assert "the steps are bulk, loads, queries, analyze, export, merge, reset, naive" in done.stderr
 
 
 def test_a_run_without_timed_steps_has_no_plot_but_a_table(tmp_path):

@@ -98,3 +98,35 @@ def test_a_new_password_never_looks_like_an_option(tmp_path, monkeypatch):
     password = srv.ManagedServer(home)._ensure_password("java", tmp_path)
     assert password == "fine-password-123" == calls[0][-1]
     assert (home / "password").read_text().strip() == password
+
+
+def test_routing_and_direct_uris_load_and_query_alike(neo4j_server, graph):
+    """``neo4j://`` (the managed server's address) makes the driver ask the server for its
+    routing table, as it does with a cluster or Aura: writes go to a writer, reads to readers.
+    ``bolt://`` talks to one server directly. Both load and answer the same."""
+    import json
+
+    import neo4j
+
+    import sample_truth as truth
+    from citegraph.api import CiteGraph
+    from conftest import SAMPLES
+
+    routing = neo4j_server.uri
+    direct = routing.replace("neo4j://", "bolt://", 1)
+    assert routing.startswith("neo4j://")
+    with CiteGraph.connect(uri=routing, password=neo4j_server.password) as cg:
+        assert isinstance(cg.driver, neo4j.Neo4jDriver)  # the routing driver
+        table = cg.driver.execute_query("CALL dbms.routing.getRoutingTable({}, 'neo4j')").records[0]
+        roles = {server["role"] for server in table["servers"]}
+        assert roles == {"WRITE", "READ", "ROUTE"}
+    counts = truth.papers_per_author(truth.rows())
+    expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    for uri in (direct, routing):
+        graph.reset()
+        env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": neo4j_server.password}
+        loaded = citegraph("load", str(SAMPLES / "neurips2023-workshops.jsonl"), env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        top = citegraph("query", "top-authors", "-p", "limit=5", "--format", "json", env=env)
+        assert top.returncode == 0, top.stderr
+        assert [(r["author"], r["papers"]) for r in json.loads(top.stdout)] == expected, uri
