@@ -6,6 +6,8 @@ files or Neo4j.
 
 from __future__ import annotations
 
+import operator
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,19 +81,47 @@ class Row:
 MAX_KEY_BYTES = 4000
 
 
+_LONG = MAX_KEY_BYTES // 4  # a string of at most this many characters fits (UTF-8: 4 bytes a character at most)
+_FIELDS: dict = {}  # key class -> (its field names, a getter of their values)
+
+
+def _too_long(value) -> bool:
+    return isinstance(value, str) and len(value) > _LONG and len(value.encode("utf-8")) > MAX_KEY_BYTES
+
+
+def _ref_too_long(key) -> str | None:
+    """The field of a key (a string, or a PaperRef's identifiers) that is too long, if any.
+    (Run on every record of every row: the common case is a few short strings.)"""
+    if isinstance(key, str):
+        return "key" if len(key) > _LONG and _too_long(key) else None
+    fields = _FIELDS.get(type(key))
+    if fields is None:
+        names = tuple(getattr(key, "__slots__", None) or getattr(key, "__dataclass_fields__", {}))
+        fields = _FIELDS[type(key)] = (names, operator.attrgetter(*names) if len(names) > 1 else
+                                       (lambda k, n=names: tuple(getattr(k, x) for x in n)))
+    names, values_of = fields
+    values = values_of(key)
+    if sum(map(len, filter(None, values))) <= _LONG:  # all of them together are short
+        return None
+    return next((name for name, value in zip(names, values) if _too_long(value)), None)
+
+
 def oversized(records) -> str | None:
     """Why the records cannot be written (a key or indexed value too long), or None."""
-    def too_long(value) -> bool:
-        return isinstance(value, str) and len(value) > MAX_KEY_BYTES // 4 and len(value.encode("utf-8")) > MAX_KEY_BYTES
-
-    def ref_too_long(key) -> str | None:
-        if isinstance(key, str):
-            return "key" if too_long(key) else None
-        fields = getattr(key, "__slots__", None) or getattr(key, "__dataclass_fields__", {})
-        for name in fields:
-            if too_long(getattr(key, name, None)):
-                return name
-        return None
+    for rec in records:
+        if isinstance(rec, Node):
+            where = _ref_too_long(rec.key)
+            node = NODES.get(rec.label)
+            if where is None and node is not None and rec.props:
+                where = next((p for p in node.indexes if _too_long(rec.props.get(p))), None)
+            if where:
+                return f"a {rec.label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+        elif isinstance(rec, Edge):
+            for label, key in ((rec.start_label, rec.start_key), (rec.end_label, rec.end_key)):
+                where = _ref_too_long(key)
+                if where:
+                    return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+    return None
 
     for rec in records:
         if isinstance(rec, Node):
