@@ -31,10 +31,10 @@ from citegraph.connection import open_driver, resolve
 from citegraph.errors import Interrupted, LoadError
 from citegraph.rdf import format_for
 from citegraph.server import ManagedServer, cache_dir as server_cache_dir
-from citegraph.server.admin_import import import_finished, run_import, unfinished_import
+from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
-from graph.counts import refresh_counts, refresh_venue_stats
+from graph.counts import refresh_counts, refresh_stats
 from graph.lazy import lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
 from graph.rdf import DEFAULT_BASE_IRI
@@ -121,18 +121,8 @@ class CiteGraph:
         whose Semantic Scholar ``/references`` or ``/citations`` page is loaded.
         """
         started = time.perf_counter()
-        options = LoadOptions(source=source, conference=Conference.parse(conference) if conference else None,
-                              id_scheme=id_scheme, of_paper=of_paper)
-        summary = LoadSummary()
-        for p in paths:
-            if not str(p).startswith("hf:") and not Path(p).exists():
-                raise LoadError(f"{p}: no such file")
+        options, summary, files, show = _begin_load(paths, conference, source, id_scheme, of_paper, progress)
         rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
-        show = sys.stderr.isatty() if progress is None else progress
-        files, skipped = expand_paths([str(p) for p in paths])
-        for path, reason in skipped:  # a README or licence beside the data: said, not loaded
-            summary.skipped.append({"path": path, "reason": reason})
-            summary.warnings.append({"source": Path(path).name, "line": None, "warning": f"skipped: {reason}"})
         try:
             if bulk:
                 self._bulk(files, fmt, options, summary, rejects_file, show)
@@ -144,7 +134,7 @@ class CiteGraph:
                     writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
                     try:
                         with writer:
-                            self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+                            _load_file(path, fmt, options, summary, rejects_file, show, writer)
                     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
                         raise Interrupted("interrupted: " + _committed(summary, path, writer)) from None
                     except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
@@ -153,8 +143,8 @@ class CiteGraph:
                                         + _committed(summary, path, writer)) from None
                     self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
                 killpoints.point("load.venue_stats")
-                # the venues this load's writes marked (or an interrupted load's left marked)
-                refresh_venue_stats(self.driver, self.database, pending_only=True)
+                # the venues and Hub accounts this load's writes marked (or an interrupted load's left marked)
+                refresh_stats(self.driver, self.database, pending_only=True)
         finally:
             if rejects_file:
                 rejects_file.close()
@@ -181,7 +171,7 @@ class CiteGraph:
                 server, nodes, rels, database, array_delimiter=ARRAY))
             try:
                 for path in files:
-                    self._load_one(path, fmt, options, summary, rejects_file, show, writer)
+                    _load_file(path, fmt, options, summary, rejects_file, show, writer)
                 written = writer.close()
             except KeyboardInterrupt:
                 raise Interrupted(
@@ -218,49 +208,6 @@ class CiteGraph:
         rows = {(r["source"], r["line"]) for r in written.not_kept if r["line"] is not None}
         summary.rejected += len(rows)
         summary.loaded -= len(rows)
-
-    def _load_one(self, path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool,
-                  writer) -> None:
-        stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
-        bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
-        try:
-            stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
-            for row in read(path, name, options):
-                killpoints.point("read.row")
-                if stats["read"] == 0:
-                    writer.source = row.source
-                stats["read"] += 1
-                bar.update(1)
-                if row.reject is not None:
-                    stats["rejected"] += 1
-                    summary.reject(row.reject.as_dict(), rejects_file)
-                    continue
-                if row.unchanged:
-                    stats["loaded"] += 1
-                    stats["unchanged"] += 1
-                    continue
-                for warning in row.warnings:
-                    summary.warnings.append({"source": row.source, "line": row.line, "warning": warning})
-                if writer.source != row.source:  # a reader that spans sources (rare): flush per source
-                    writer.flush()
-                    writer.source = row.source
-                writer.add(row.records, (row.source, row.line))
-                stats["loaded"] += 1
-        except (LoadError, OSError, ValueError, RecursionError, UnicodeError, csv.Error) as exc:
-            # the file (or the rest of it) cannot be read: one reject says so; other files still load
-            reason = str(exc) if isinstance(exc, LoadError) else f"cannot be read: {exc}"
-            where = stats["read"] + 1 if stats["read"] else None
-            stats["read"] += 1
-            stats["rejected"] += 1
-            summary.reject({"source": options.source or Path(path).name, "line": where, "reason": reason}, rejects_file)
-        finally:
-            bar.close()
-        summary.read += stats["read"]
-        summary.loaded += stats["loaded"]
-        summary.rejected += stats["rejected"]
-        summary.unchanged += stats["unchanged"]
-        stats["source"] = writer.source
-        summary.files.append(stats)
 
     # -- enrichment ------------------------------------------------------------
     def enrich_citations(self, source: str = "openalex", *, papers: str | None = None, depth: int = 1,
@@ -410,7 +357,10 @@ class CiteGraph:
 
     def recount(self) -> int:
         """Recompute the counts and statistics kept on nodes (``paper_count``, ``citation_count``,
-        venue statistics); needed only after writing with your own Cypher. Returns values changed."""
+        venue and Hub account statistics); needed only after writing with your own Cypher, or
+        after importing ``write_import_files``' files (the schema is created too). Returns values
+        changed."""
+        self.ensure_schema()
         return refresh_counts(self.driver, self.database)
 
     def reset(self) -> int:
@@ -423,6 +373,111 @@ class CiteGraph:
             session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
             summary = session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         return summary.counters.nodes_deleted
+
+
+def write_import_files(paths: list[str | Path], out_dir: str | Path, fmt: str = "auto", *,
+                       conference: str | None = None, source: str | None = None,
+                       rejects_path: str | Path | None = None, progress: bool | None = None,
+                       id_scheme: str = "auto", of_paper: str | None = None) -> LoadSummary:
+    """Write what ``load(bulk=True)`` imports, without a server: the CSV files for
+    ``neo4j-admin database import full`` and ``import.sh``, which runs it, in ``out_dir`` (new,
+    or empty). For a database built on another machine: a large server, or the seed of a
+    cluster. Rows are read and checked as in a load (rejects in the summary); what the import
+    itself leaves out goes to its ``import.report``."""
+    final = Path(out_dir)
+    if final.exists() and (not final.is_dir() or any(final.iterdir())):
+        raise LoadError(f"{final}: give a new or empty folder for the import files")
+    options, summary, files, show = _begin_load(paths, conference, source, id_scheme, of_paper, progress)
+    out = final.with_name(final.name + ".partial")  # renamed when complete: a stopped run leaves no look-alike
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    started = time.perf_counter()
+
+    def script(node_args, rel_args):
+        (out / "import.sh").write_text(import_script(node_args, rel_args, array_delimiter=ARRAY), encoding="utf-8")
+        return 0.0, []  # nothing imported here
+
+    rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
+    try:
+        writer = BulkWriter(out, importer=script)
+        for path in files:
+            _load_file(path, fmt, options, summary, rejects_file, show, writer)
+        CiteGraph._written(writer.close(), summary, rejects_file, "(all files)")
+    finally:
+        if rejects_file:
+            rejects_file.close()
+    for work in out.iterdir():  # the writer's working files; the CSV files and the script stay
+        if work.suffix not in (".csv", ".sh"):
+            work.unlink()
+    for not_yet in ("import_seconds", "import_skipped"):  # (the import runs elsewhere)
+        summary.counts.pop(not_yet, None)
+    if final.exists():
+        final.rmdir()  # (empty)
+    out.rename(final)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _begin_load(paths, conference, source, id_scheme, of_paper, progress):
+    """What every load starts from: its options, an empty summary (with the files a folder holds
+    that are not data), the files to read, and whether to show progress."""
+    options = LoadOptions(source=source, conference=Conference.parse(conference) if conference else None,
+                          id_scheme=id_scheme, of_paper=of_paper)
+    summary = LoadSummary()
+    for p in paths:
+        if not str(p).startswith("hf:") and not Path(p).exists():
+            raise LoadError(f"{p}: no such file")
+    files, skipped = expand_paths([str(p) for p in paths])
+    for path, reason in skipped:  # a README or licence beside the data: said, not loaded
+        summary.skipped.append({"path": path, "reason": reason})
+        summary.warnings.append({"source": Path(path).name, "line": None, "warning": f"skipped: {reason}"})
+    show = sys.stderr.isatty() if progress is None else progress
+    return options, summary, files, show
+
+
+def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool, writer) -> None:
+    """Read one file into a sink (the live writer, or the bulk writer), counting into ``summary``."""
+    stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
+    bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
+    try:
+        stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
+        for row in read(path, name, options):
+            killpoints.point("read.row")
+            if stats["read"] == 0:
+                writer.source = row.source
+            stats["read"] += 1
+            bar.update(1)
+            if row.reject is not None:
+                stats["rejected"] += 1
+                summary.reject(row.reject.as_dict(), rejects_file)
+                continue
+            if row.unchanged:
+                stats["loaded"] += 1
+                stats["unchanged"] += 1
+                continue
+            for warning in row.warnings:
+                summary.warnings.append({"source": row.source, "line": row.line, "warning": warning})
+            if writer.source != row.source:  # a reader that spans sources (rare): flush per source
+                writer.flush()
+                writer.source = row.source
+            writer.add(row.records, (row.source, row.line))
+            stats["loaded"] += 1
+    except (LoadError, OSError, ValueError, RecursionError, UnicodeError, csv.Error) as exc:
+        # the file (or the rest of it) cannot be read: one reject says so; other files still load
+        reason = str(exc) if isinstance(exc, LoadError) else f"cannot be read: {exc}"
+        where = stats["read"] + 1 if stats["read"] else None
+        stats["read"] += 1
+        stats["rejected"] += 1
+        summary.reject({"source": options.source or Path(path).name, "line": where, "reason": reason}, rejects_file)
+    finally:
+        bar.close()
+    summary.read += stats["read"]
+    summary.loaded += stats["loaded"]
+    summary.rejected += stats["rejected"]
+    summary.unchanged += stats["unchanged"]
+    stats["source"] = writer.source
+    summary.files.append(stats)
+
 
 
 def _committed(summary: LoadSummary, path: str, writer) -> str:

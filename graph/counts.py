@@ -9,16 +9,17 @@ edges and withdrawals, paper merges); ``refresh_counts`` recounts a whole graph 
 
 Venue statistics (``graph.model.VENUE_STATS``: papers, and how many have an arXiv id, a
 paper page, code, Hub artifacts) depend on five facts of every paper of the venue, which any
-source may change. A statement that may change them marks the paper's venues
-(``stats_pending``, in the same transaction as the change), and the end of a load recomputes
-the marked venues only, removing the mark. A load killed before that leaves the marks, so the
-next load (even one that finds every row unchanged) finishes the job.
+source may change; a Hub account's (``graph.model.ACCOUNT_STATS``: its artifacts that papers
+link, and those papers) on the links of its artifacts. A statement that may change them marks
+the venue or account (``stats_pending``, in the same transaction as the change), and the end of
+a load recomputes the marked ones only, removing the mark. A load killed before that leaves
+the marks, so the next load (even one that finds every row unchanged) finishes the job.
 """
 
 from __future__ import annotations
 
 from graph.lazy import lazy
-from graph.model import COUNTS, UNTITLED, VENUE_STATS, Count
+from graph.model import ACCOUNT_STATS, COUNTS, UNTITLED, VENUE_STATS, Count
 
 neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
@@ -69,6 +70,11 @@ def mark_venues_of(var: str) -> str:
     return f"WITH DISTINCT {var} MATCH ({var})-[:PRESENTED_AT]->(venue:Venue) SET venue.`{PENDING}` = true"
 
 
+def mark_owners_of(var: str) -> str:
+    """A clause marking the Hub accounts that own artifact ``var`` (the statement goes on)."""
+    return f"FOREACH (owner IN [(owner:HubAccount)-[:OWNS]->({var}) | owner] | SET owner.`{PENDING}` = true)"
+
+
 VENUE_STATS_STATEMENT = (
     "MATCH (v:Venue) WHERE $all OR v.`" + PENDING + "` IS NOT NULL CALL (v) { "
     "OPTIONAL MATCH (v)<-[:PRESENTED_AT]-(p:Paper) "
@@ -82,11 +88,23 @@ VENUE_STATS_STATEMENT = (
 )
 
 
-def refresh_venue_stats(driver: neo4j.Driver, database: str | None = None, *, pending_only: bool = False) -> int:
-    """Recompute the statistics of every venue, or of the marked ones; returns the number of
-    property writes."""
+ACCOUNT_STATS_STATEMENT = (
+    "MATCH (h:HubAccount) WHERE $all OR h.`" + PENDING + "` IS NOT NULL CALL (h) { "
+    "OPTIONAL MATCH (h)-[:OWNS]->(x)<-[:HAS_ARTIFACT]-(p:Paper) "
+    "RETURN count(DISTINCT x) AS linked_artifacts, count(DISTINCT p) AS paper_count } "
+    "WITH h, [linked_artifacts, paper_count] AS stats "
+    f"WHERE [{', '.join(f'coalesce(h.`{p}`, -1)' for p in ACCOUNT_STATS)}] <> stats OR h.`{PENDING}` IS NOT NULL "
+    "CALL (h, stats) { SET " + ", ".join(f"h.`{p}` = stats[{i}]" for i, p in enumerate(ACCOUNT_STATS)) +
+    f" REMOVE h.`{PENDING}` }} IN TRANSACTIONS OF 1000 ROWS"
+)
+
+
+def refresh_stats(driver: neo4j.Driver, database: str | None = None, *, pending_only: bool = False) -> int:
+    """Recompute the statistics of every venue and Hub account, or of the marked ones; returns
+    the number of property writes."""
     with driver.session(database=database) as session:
-        return session.run(VENUE_STATS_STATEMENT, all=not pending_only).consume().counters.properties_set
+        return sum(session.run(statement, all=not pending_only).consume().counters.properties_set
+                   for statement in (VENUE_STATS_STATEMENT, ACCOUNT_STATS_STATEMENT))
 
 
 def refresh_counts(driver: neo4j.Driver, database: str | None = None) -> int:
@@ -95,7 +113,7 @@ def refresh_counts(driver: neo4j.Driver, database: str | None = None) -> int:
     with driver.session(database=database) as session:
         for statement in refresh_statements():
             changed += session.run(statement).consume().counters.properties_set
-    return changed + refresh_venue_stats(driver, database)
+    return changed + refresh_stats(driver, database)
 
 
 def ensure_counts(driver: neo4j.Driver, database: str | None = None) -> None:
@@ -109,7 +127,10 @@ def ensure_counts(driver: neo4j.Driver, database: str | None = None) -> None:
             if has_rels and not has_counts:
                 refresh_counts(driver, database)
                 return
-        has_stats = session.run("MATCH (v:Venue) WHERE v.paper_count IS NOT NULL RETURN 1 LIMIT 1").single()
-        has_venues = session.run("MATCH (v:Venue) RETURN 1 LIMIT 1").single()
-    if has_venues and not has_stats:
-        refresh_venue_stats(driver, database)
+        missing = False
+        for label, prop in (("Venue", "paper_count"), ("HubAccount", ACCOUNT_STATS[0])):
+            has_stats = session.run(f"MATCH (n:`{label}`) WHERE n.`{prop}` IS NOT NULL RETURN 1 LIMIT 1").single()
+            has_nodes = session.run(f"MATCH (n:`{label}`) RETURN 1 LIMIT 1").single()
+            missing = missing or bool(has_nodes and not has_stats)
+    if missing:
+        refresh_stats(driver, database)

@@ -193,7 +193,12 @@ SPACE_ART = _artifact("Space", "Space (demo app)", Prop("sdk", S, "the Space's S
 ARTIFACT_LABELS = ("Model", "Dataset", "Space")
 
 HUB_ACCOUNT = NodeType("HubAccount", "name", "A Hugging Face Hub user or organisation.",
-                       (Prop("name", S, "account name (the part of a repo id before `/`)"), SOURCES))
+                       (Prop("name", S, "account name (the part of a repo id before `/`)"),
+                        Prop("linked_artifacts", I, "of its models, datasets and Spaces, how many papers link "
+                                                    "(statistics refreshed by every load)"),
+                        Prop("paper_count", I, "papers linking any of them (refreshed by every load)"),
+                        SOURCES),
+                       indexes=("linked_artifacts",))
 REPOSITORY = NodeType("Repository", "url", "A source-code repository (e.g. on GitHub).",
                       (Prop("url", S, "repository URL"), SOURCES))
 
@@ -272,7 +277,10 @@ COUNTS: tuple[Count, ...] = (
 # Per-venue statistics (``workshop-linkage`` reads them instead of visiting every paper):
 # aggregates over a venue's papers, refreshed at the end of every load that wrote something.
 VENUE_STATS = ("paper_count", "with_arxiv", "with_paper_page", "with_code", "with_artifacts")
-DERIVED_PROPS = {(c.label, c.prop) for c in COUNTS} | {("Venue", p) for p in VENUE_STATS}  # recomputed
+# Per-account statistics (``top-hub-accounts`` reads them instead of visiting every linked artifact)
+ACCOUNT_STATS = ("linked_artifacts", "paper_count")
+DERIVED_PROPS = ({(c.label, c.prop) for c in COUNTS} | {("Venue", p) for p in VENUE_STATS}
+                 | {("HubAccount", p) for p in ACCOUNT_STATS})  # recomputed
 
 
 def all_labels() -> set[str]:

@@ -17,7 +17,7 @@ import os
 from collections import OrderedDict
 
 from graph import killpoints, paper_identity
-from graph.counts import PENDING, counted_at, mark_venues_of, recount
+from graph.counts import PENDING, counted_at, mark_owners_of, mark_venues_of, recount
 from graph.lazy import lazy
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 from graph.papers import PREFIX, PROPERTY
@@ -53,8 +53,11 @@ def merge_statements() -> list[str]:
                 "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
                 f"{move} ON CREATE SET n = properties(r) "
                 f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')}")
-    # the venues of both: one paper fewer, or other facts counted (graph.counts)
+    # the venues of both: one paper fewer, or other facts counted; the owners of their artifacts:
+    # two linking papers become one (graph.counts)
     statements.append(f"MATCH (p:Paper) WHERE p.id IN [$keep, $gone] {mark_venues_of('p')}")
+    statements.append(f"MATCH (p:Paper)-[:HAS_ARTIFACT]->(x) WHERE p.id IN [$keep, $gone] WITH DISTINCT x "
+                      f"{mark_owners_of('x')}")
     statements.append("MATCH (gone:Paper {id: $gone}) DETACH DELETE gone")
     statements.append(f"MATCH (keep:Paper {{id: $keep}}) WHERE keep.title IS NOT NULL REMOVE keep:`{UNTITLED}`")
     # relationships that both nodes had are now one: recount keep and its neighbours
@@ -100,6 +103,8 @@ def move_statements() -> list[str]:
             recounts = "".join(f" {recount(count, 'x', check_label=True)}"
                                for count, side in counted_at(rel.type, None, None) if side == x_side)
             mark = f" SET x.`{PENDING}` = true" if rel.type == "PRESENTED_AT" else ""
+            if rel.type == "HAS_ARTIFACT":
+                mark += " " + mark_owners_of("x")
             statements.append(
                 "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
                 f"CALL (keep, gone) {{ MATCH {old} WHERE x <> keep WITH keep, x, r LIMIT $chunk "

@@ -17,9 +17,9 @@ import time
 from collections import defaultdict
 
 from graph import killpoints
-from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_venues_of, recount
+from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_owners_of, mark_venues_of, recount
 from graph.lazy import lazy
-from graph.model import NODES, UNTITLED, check_label, check_rel_type
+from graph.model import ARTIFACT_LABELS, NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
 from graph.resolver import HeavyMerges, PaperResolver, move_relationships
 from graph.records import Edge, Node, ReplaceEdges
@@ -89,6 +89,11 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
     if counted:  # e.g. an author's paper_count: once per node, after this batch's relationships
         statement += f" WITH DISTINCT {', '.join(sorted({var for _, var in counted} | ({venue_of} - {None})))}"
         statement += "".join(f" {recount(count, var)}" for count, var in counted)
+    # a Hub account's statistics count the papers that link its artifacts
+    if rel == "HAS_ARTIFACT":
+        statement += (" " if counted else " WITH DISTINCT a, b ") + mark_owners_of("b")
+    elif rel == "OWNS":
+        statement += f" WITH DISTINCT a SET a.`{PENDING}` = true"
     if venue_of:
         statement += " " + mark_venues_of(venue_of)
     elif rel == "PRESENTED_AT":
@@ -109,8 +114,12 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     # a venue that loses a paper has its statistics recomputed (the paper's own venues are
     # marked when the paper is written, later in the same batch)
     mark = f" SET o.`{PENDING}` = true" if rel == "PRESENTED_AT" else ""
+    if rel == "HAS_ARTIFACT":  # the artifact's owners lose a linking paper
+        mark += " " + mark_owners_of(var_of["end"])
     orphan_venues = (f" FOREACH (v IN [(o)-[:PRESENTED_AT]->(v:Venue) | v] | SET v.`{PENDING}` = true)"
                      if other in (None, "Paper") else "")
+    if rel != "HAS_ARTIFACT" and (other is None or other in ARTIFACT_LABELS):  # an artifact that goes
+        orphan_venues += " " + mark_owners_of("o")
     return (f"UNWIND $rows AS row MATCH (x:`{anchor}` {{`{_key_of(anchor)}`: row.anchor}}){arrow} "
             f"WHERE NOT o.`{other_key}` IN row.keep AND $source IN coalesce(r.sources, []) "
             f"SET r.sources = [s IN r.sources WHERE s <> $source] "

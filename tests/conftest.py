@@ -87,9 +87,17 @@ def stale_counts(cg: CiteGraph) -> list[dict]:
                    "WITH v, actual, [v.paper_count, v.with_arxiv, v.with_paper_page, v.with_code, v.with_artifacts] "
                    "AS stored WHERE stored <> actual OR any(x IN stored WHERE x IS NULL) "
                    "RETURN 'Venue ' + v.id AS label, stored, actual LIMIT 5")
-    # a finished load leaves no venue waiting for its statistics
-    out += run(cg, "MATCH (v:Venue) WHERE v.stats_pending IS NOT NULL "
-                   "RETURN 'Venue ' + v.id AS label, 'stats_pending' AS stored, 'recomputed' AS actual LIMIT 5")
+    # Hub account statistics, counted here from the artifacts' links
+    out += run(cg, "MATCH (h:HubAccount) "
+                   "WITH h, COUNT { MATCH (h)-[:OWNS]->(x) WHERE EXISTS { (x)<-[:HAS_ARTIFACT]-(:Paper) } } AS artifacts, "
+                   "COUNT { MATCH (h)-[:OWNS]->()<-[:HAS_ARTIFACT]-(p:Paper) RETURN DISTINCT p } AS papers "
+                   "WHERE [h.linked_artifacts, h.paper_count] <> [artifacts, papers] "
+                   "RETURN 'HubAccount ' + h.name AS label, [h.linked_artifacts, h.paper_count] AS stored, "
+                   "[artifacts, papers] AS actual LIMIT 5")
+    # a finished load leaves no venue or account waiting for its statistics
+    out += run(cg, "MATCH (v) WHERE (v:Venue OR v:HubAccount) AND v.stats_pending IS NOT NULL "
+                   "RETURN labels(v)[0] + ' ' + coalesce(v.id, v.name) AS label, 'stats_pending' AS stored, "
+                   "'recomputed' AS actual LIMIT 5")
     # a paper without a title is labelled Untitled (the Browser captions it by its id), and only then
     out += run(cg, "MATCH (p:Paper) WHERE (p.title IS NULL) <> p:Untitled "
                    "RETURN 'Paper ' + p.id AS label, labels(p) AS stored, p.title AS actual LIMIT 5")

@@ -43,6 +43,18 @@ def test_a_changed_row_withdraws_authors_and_the_ranking_follows(graph, tmp_path
     got = graph.run_query("top-artifacts", limit=100)
     assert [(r["artifact"], r["kind"], r["papers"]) for r in got] == expected
     assert ("cifar100", "Dataset", 1) in expected and not any(t[0] == "tinyai/tiny-diffusion-v2" for t in expected)
+    # and the Hub accounts that own them: linked artifacts and linking papers, from the rows
+    owners: dict = {}
+    for r in changed:
+        for column, kind in (("Models", "Model"), ("Datasets", "Dataset"), ("Spaces", "Space")):
+            for x in r[column]:
+                if "/" in x:
+                    artifacts, papers = owners.setdefault(x.split("/")[0], (set(), set()))
+                    artifacts.add((x, kind))
+                    papers.add(r["proceedings"])
+    accounts = sorted(((a, len(x), len(p)) for a, (x, p) in owners.items()), key=lambda t: (-t[1], -t[2], t[0]))
+    got = graph.run_query("top-hub-accounts", limit=100)
+    assert [(r["account"], r["artifacts"], r["papers"]) for r in got] == accounts
 
 
 def openalex_work(i, refs):
@@ -85,7 +97,7 @@ def test_counts_are_filled_in_for_a_graph_written_without_them(graph):
 def test_global_rankings_read_an_index_not_every_node(graph):
     graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
     graph.load([SAMPLES / "hub-artifacts.jsonl"])
-    for name in ("top-authors", "most-cited", "top-artifacts"):
+    for name in ("top-authors", "most-cited", "top-artifacts", "top-hub-accounts"):
         cypher = (SAMPLES.parent / "queries" / f"{name}.cypher").read_text(encoding="utf-8")
         with graph.driver.session(database=graph.database) as session:
             plan = session.run("EXPLAIN " + cypher, limit=10).consume().plan
