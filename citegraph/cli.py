@@ -364,11 +364,15 @@ def neo4j_env(home):
 @click.option("--batch-size", type=int, default=10_000, show_default=True, help="records per transaction.")
 @click.option("--bulk", is_flag=True, help="first load into an EMPTY database with neo4j-admin import "
               "(much faster for very large loads; stops and restarts the managed server).")
+@click.option("--import-files", "import_dir", type=click.Path(file_okay=False),
+              help="write what --bulk would import (CSV files and import.sh, which runs neo4j-admin) to this "
+                   "new folder instead of loading: to build the database on another machine or seed a cluster.")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON.")
 @click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal).")
 @connection_options
 @handle_errors
-def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_size, bulk, as_json, progress, **conn):
+def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_size, bulk, import_dir, as_json, progress,
+         **conn):
     """Load files (or folders) into the graph. Loading the same data again changes nothing.
 
     Bad rows never stop a load: each is reported with file, line and reason, and
@@ -379,21 +383,35 @@ def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_siz
       citegraph load papers.jsonl --conference "NeurIPS 2023" --rejects rejects.jsonl
       citegraph reset --yes && citegraph load --bulk neurips-all-years/ citations.tsv
       citegraph load references-page.json --of 10.2139/ssrn.2250500
+      citegraph load --import-files seed/ openalex-works/   # then: NEO4J_HOME=... sh seed/import.sh
     """
-    with open_graph(conn) as cg:
-        summary = cg.load(list(paths), fmt, conference=conference, source=source, rejects_path=rejects,
-                          progress=progress, batch_size=batch_size, bulk=bulk, id_scheme=id_scheme,
-                          of_paper=of_paper)
+    if import_dir:  # no server: the files are for one elsewhere
+        summary = api.write_import_files(list(paths), import_dir, fmt, conference=conference, source=source,
+                                         rejects_path=rejects, progress=progress, id_scheme=id_scheme,
+                                         of_paper=of_paper)
+    else:
+        with open_graph(conn) as cg:
+            summary = cg.load(list(paths), fmt, conference=conference, source=source, rejects_path=rejects,
+                              progress=progress, batch_size=batch_size, bulk=bulk, id_scheme=id_scheme,
+                              of_paper=of_paper)
     if as_json:
         emit_json(summary.as_dict())
     else:
         for f in summary.files:
             same = f" ({f['unchanged']} unchanged)" if f.get("unchanged") else ""
-            click.echo(f"{f['path']} ({f['format']}): {f['loaded']} of {f['read']} rows loaded{same}, "
+            click.echo(f"{f['path']} ({f['format']}): {f['loaded']} of {f['read']} rows "
+                       f"{'written' if import_dir else 'loaded'}{same}, "
                        f"{f['rejected']} rejected")
         c = summary.counts
-        click.echo(f"{summary.loaded} rows loaded, {summary.rejected} rejected in {summary.seconds:.1f} s; "
-                   f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
+        if import_dir:
+            click.echo(f"{summary.loaded} rows read, {summary.rejected} rejected in {summary.seconds:.1f} s; "
+                       f"wrote {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} "
+                       f"relationships to {import_dir}; build the database there with "
+                       f"NEO4J_HOME=/path/to/neo4j sh {import_dir.rstrip('/')}/import.sh, start it, and run "
+                       f"`citegraph stats --recount` once")
+        else:
+            click.echo(f"{summary.loaded} rows loaded, {summary.rejected} rejected in {summary.seconds:.1f} s; "
+                       f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
         for r in summary.rejects[:20]:
             where = f"{r['source']}:{r['line']}" if r["line"] is not None else r["source"]
             click.echo(f"  rejected {where}: {r['reason']}", err=True)

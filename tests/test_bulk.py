@@ -121,3 +121,46 @@ def test_what_the_import_leaves_out_is_a_reject_at_its_source_line(graph, tmp_pa
     graph.driver = open_driver(graph._settings)
     graph.ensure_schema()  # as load --bulk does after an import
     assert run(graph, "MATCH (:Author)-[r:AUTHORED]->(:Paper) RETURN count(r) AS n")[0]["n"] == 1
+
+
+def test_import_files_built_elsewhere_give_the_graph_of_a_normal_load(graph, neo4j_server, tmp_path):
+    """`load --import-files` writes the CSV files and import.sh; a user runs the script with
+    neo4j-admin on a stopped server, starts it and runs `stats --recount` once."""
+    import os
+    import subprocess
+    import sys
+
+    from citegraph.server import ADMIN_CLASS, ManagedServer, find_java, provision
+    from test_kill_points import reconnect
+
+    graph.load(INPUTS)
+    normal, normal_stats = snapshot(graph), graph.stats()
+    graph.reset()
+    out = tmp_path / "seed"
+    cli = lambda *args: subprocess.run([sys.executable, "-m", "citegraph.cli", *args, "--home", str(neo4j_server.home)],
+                                       capture_output=True, text=True, timeout=600)
+    written = cli("load", "--import-files", str(out), *map(str, INPUTS))
+    assert written.returncode == 3 and "3 rejected" in written.stdout, written.stderr  # the samples' bad rows
+    assert "Traceback" not in written.stderr
+    names = {p.name for p in out.iterdir()}  # the writer's working files are gone
+    assert "import.sh" in names and all(n.endswith(".csv") for n in names - {"import.sh"})
+    admin = tmp_path / "neo4j-admin"  # the managed server runs neo4j-admin from its jars
+    admin.write_text(f'#!/bin/sh\nexec "{find_java()}" -Xmx1g -cp "{provision()}/*" {ADMIN_CLASS} "$@"\n')
+    admin.chmod(0o755)
+    server = ManagedServer(neo4j_server.home)
+    status = server.status()
+    server.stop()
+    try:
+        env = dict(os.environ, NEO4J_HOME=str(neo4j_server.home), NEO4J_CONF=str(neo4j_server.home / "conf"),
+                   NEO4J_ADMIN=str(admin))
+        done = subprocess.run(["sh", str(out / "import.sh"), "neo4j", "--overwrite-destination=true"], env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    finally:
+        server.start(bolt_port=status.bolt_port, http_port=status.http_port)
+        reconnect(graph)
+    recount = cli("stats", "--recount")
+    assert recount.returncode == 0, recount.stderr
+    assert graph.stats() == normal_stats
+    assert snapshot(graph) == normal
+    assert run(graph, "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")[0]["n"] >= 9

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import time
 
@@ -12,6 +13,9 @@ from graph import killpoints
 from graph.errors import LoadError
 
 IMPORT_MARKER = "bulk-import-unfinished"  # in the server's home, while neo4j-admin import runs
+# what the import is told about citegraph's files (what it leaves out goes to its report, which
+# ``graph.bulk`` turns into rejects)
+IMPORT_OPTIONS = ("--multiline-fields=true", "--skip-bad-relationships=true", "--bad-tolerance=1000000000")
 
 
 def unfinished_import(server: ManagedServer) -> str | None:
@@ -42,8 +46,7 @@ def run_import(server: ManagedServer, node_args: list[str], rel_args: list[str],
     lib = provision()
     status = server.status()
     cmd = [java, "-Xmx4g", "-cp", f"{lib}/*", ADMIN_CLASS, "database", "import", "full", database,
-           "--overwrite-destination=true", "--multiline-fields=true", f"--array-delimiter={array_delimiter}",
-           "--skip-bad-relationships=true", "--bad-tolerance=1000000000",
+           "--overwrite-destination=true", *IMPORT_OPTIONS, f"--array-delimiter={array_delimiter}",
            f"--report-file={report}",
            *[f"--nodes={n}" for n in node_args], *[f"--relationships={r}" for r in rel_args]]
     env = dict(os.environ, NEO4J_HOME=str(server.home), NEO4J_CONF=str(server.home / "conf"))
@@ -75,3 +78,36 @@ def skipped_entries(report) -> list[str]:
     except FileNotFoundError:
         return []
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def import_script(node_args: list[str], rel_args: list[str], *, array_delimiter: str) -> str:
+    """A shell script that builds a database from import files in its own folder with
+    neo4j-admin (Neo4j 5): the ``load --bulk`` import, for another machine or a cluster's seed.
+    Arguments are the database (default ``neo4j``) and further options for neo4j-admin."""
+    code = f"{ord(array_delimiter):03o}"
+    files = [*(f"--nodes={_relative(a)}" for a in node_args), *(f"--relationships={_relative(a)}" for a in rel_args)]
+    return "\n".join([
+        "#!/bin/sh",
+        "# Builds a citegraph database from the files beside this script (written by",
+        "# `citegraph load --import-files`), with neo4j-admin of Neo4j 5, on a stopped server:",
+        "#   NEO4J_HOME=/path/to/neo4j sh import.sh [DATABASE] [neo4j-admin options...]",
+        "# (or NEO4J_ADMIN=/path/to/neo4j-admin when it is not NEO4J_HOME/bin/neo4j-admin).",
+        "# Then start the server and run `citegraph stats --recount` once: it creates the schema",
+        "# (constraints and indexes) and the counts and statistics kept on nodes.",
+        "# What the import leaves out is listed in import.report.",
+        "set -e",
+        'cd "$(dirname "$0")"',
+        'ADMIN="${NEO4J_ADMIN:-${NEO4J_HOME:?set NEO4J_HOME to the Neo4j installation}/bin/neo4j-admin}"',
+        'DATABASE="${1:-neo4j}"',
+        "[ $# -gt 0 ] && shift",
+        f'"$ADMIN" database import full "$DATABASE" {" ".join(IMPORT_OPTIONS)} '
+        f'--array-delimiter="$(printf \'\\{code}\')" --report-file=import.report \\',
+        *(f"  {shlex.quote(f)} \\" for f in files),
+        '  "$@"',
+        ""])
+
+
+def _relative(arg: str) -> str:
+    """``TYPE=/dir/file.csv`` or ``/dir/file.csv`` -> the same with the file's name only."""
+    prefix, sep, path = arg.rpartition("=")
+    return f"{prefix}{sep}{os.path.basename(path)}"
