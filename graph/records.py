@@ -122,18 +122,3 @@ def oversized(records) -> str | None:
                 if where:
                     return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
     return None
-
-    for rec in records:
-        if isinstance(rec, Node):
-            where = ref_too_long(rec.key)
-            node = NODES.get(rec.label)
-            if where is None and node is not None:
-                where = next((p for p in node.indexes if too_long(rec.props.get(p))), None)
-            if where:
-                return f"a {rec.label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
-        elif isinstance(rec, Edge):
-            for label, key in ((rec.start_label, rec.start_key), (rec.end_label, rec.end_key)):
-                where = ref_too_long(key)
-                if where:
-                    return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
-    return None
