@@ -39,8 +39,11 @@ def citegraph(args, home, kill_at=None, check=True):
     if kill_at:
         env["CITEGRAPH_KILL_AT"] = kill_at
     home_args = ["--home", str(home)] if args[0] != "neo4j" else []
+    # (SIGINT as a terminal delivers it: a suite started in the background of a script inherits
+    # SIGINT ignored, and Python then never turns it into Ctrl-C)
     proc = subprocess.run([sys.executable, "-m", "citegraph.cli", *args, *home_args], env=env,
-                          capture_output=True, text=True, start_new_session=True, timeout=600)
+                          capture_output=True, text=True, start_new_session=True, timeout=600,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     if check and kill_at:
         assert proc.returncode == KILLED, f"not killed at {kill_at}: {proc.returncode}\n{proc.stderr[-2000:]}"
     if check and not kill_at:
