@@ -502,7 +502,10 @@ def _skip(query, given: dict) -> int | None:
     declared = {p.name: p for p in query.params}
     if "skip" not in declared:
         return None
-    return int(str(given.get("skip", declared["skip"].default or 0)).strip())
+    try:  # (as typed on the command line: "5", "5.0"; "null" is no skip)
+        return int(float(str(given.get("skip", declared["skip"].default)).strip()))
+    except (TypeError, ValueError):
+        return 0
 
 
 @main.command("query")
