@@ -29,6 +29,23 @@ neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 _UNION = "reduce(acc = coalesce({a}, []), s IN coalesce({b}, []) | CASE WHEN s IN acc THEN acc ELSE acc + s END)"
 
 
+def _paper_sides():
+    """(relationship type, ``gone``'s relationship, the same on ``keep``, the side ``x`` is on)
+    for every relationship a paper can have, each direction once."""
+    for rel in REL_TYPES:
+        if "Paper" in rel.start:
+            yield rel, f"(gone)-[r:`{rel.type}`]->(x)", f"(keep)-[n:`{rel.type}`]->(x)", "end"
+        if "Paper" in rel.end:
+            yield rel, f"(x)-[r:`{rel.type}`]->(gone)", f"(x)-[n:`{rel.type}`]->(keep)", "start"
+
+
+def _fold(new: str) -> str:
+    """Relationship ``r`` of ``gone`` as relationship ``new`` of ``keep``: copied, or its sources
+    added to the one ``keep`` already has."""
+    return (f"MERGE {new} ON CREATE SET n = properties(r) "
+            f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')}")
+
+
 def merge_statements() -> list[str]:
     """Cypher that folds paper ``$gone`` into paper ``$keep``: properties (``keep``'s win),
     sources, and every relationship of the model; then deletes ``gone``."""
@@ -42,17 +59,9 @@ def merge_statements() -> list[str]:
         "ELSE coalesce(keep.merged_from, []) + gone.merged_from END, "
         "keep.stub = CASE WHEN coalesce(keep.stub, false) AND coalesce(gone.stub, false) THEN true ELSE null END"
     ]
-    for rel in REL_TYPES:
-        moves = []
-        if "Paper" in rel.start:
-            moves.append(f"MATCH (gone)-[r:`{rel.type}`]->(x) WHERE x <> keep MERGE (keep)-[n:`{rel.type}`]->(x)")
-        if "Paper" in rel.end:
-            moves.append(f"MATCH (x)-[r:`{rel.type}`]->(gone) WHERE x <> keep MERGE (x)-[n:`{rel.type}`]->(keep)")
-        for move in moves:
-            statements.append(
-                "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
-                f"{move} ON CREATE SET n = properties(r) "
-                f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')}")
+    for rel, old, new, _ in _paper_sides():
+        statements.append("MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
+                          f"MATCH {old} WHERE x <> keep {_fold(new)}")
     # the venues of both: one paper fewer, or other facts counted; the owners of their artifacts:
     # two linking papers become one (graph.counts)
     statements.append(f"MATCH (p:Paper) WHERE p.id IN [$keep, $gone] {mark_venues_of('p')}")
@@ -93,25 +102,17 @@ def move_statements() -> list[str]:
     ``$gone``'s relationships to ``$keep`` (as ``merge_statements`` does, relationship by
     relationship), recount the nodes at the other end, and return how many moved."""
     statements = []
-    for rel in REL_TYPES:
-        sides = []
-        if "Paper" in rel.start:  # (gone)-[r]->(x): counts on x sit at the end
-            sides.append((f"(gone)-[r:`{rel.type}`]->(x)", f"(keep)-[n:`{rel.type}`]->(x)", "end"))
-        if "Paper" in rel.end:
-            sides.append((f"(x)-[r:`{rel.type}`]->(gone)", f"(x)-[n:`{rel.type}`]->(keep)", "start"))
-        for old, new, x_side in sides:
-            recounts = "".join(f" {recount(count, 'x', check_label=True)}"
-                               for count, side in counted_at(rel.type, None, None) if side == x_side)
-            mark = f" SET x.`{PENDING}` = true" if rel.type == "PRESENTED_AT" else ""
-            if rel.type == "HAS_ARTIFACT":
-                mark += " " + mark_owners_of("x")
-            statements.append(
-                "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
-                f"CALL (keep, gone) {{ MATCH {old} WHERE x <> keep WITH keep, x, r LIMIT $chunk "
-                f"MERGE {new} ON CREATE SET n = properties(r) "
-                f"ON MATCH SET n.sources = {_UNION.format(a='n.sources', b='r.sources')} "
-                f"DELETE r WITH DISTINCT x{recounts}{mark} RETURN count(x) AS moved }} "
-                "RETURN sum(moved) AS moved")
+    for rel, old, new, x_side in _paper_sides():
+        recounts = "".join(f" {recount(count, 'x', check_label=True)}"
+                           for count, side in counted_at(rel.type, None, None) if side == x_side)
+        mark = f" SET x.`{PENDING}` = true" if rel.type == "PRESENTED_AT" else ""
+        if rel.type == "HAS_ARTIFACT":
+            mark += " " + mark_owners_of("x")
+        statements.append(
+            "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
+            f"CALL (keep, gone) {{ MATCH {old} WHERE x <> keep WITH keep, x, r LIMIT $chunk {_fold(new)} "
+            f"DELETE r WITH DISTINCT x{recounts}{mark} RETURN count(x) AS moved }} "
+            "RETURN sum(moved) AS moved")
     return statements
 
 
