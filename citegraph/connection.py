@@ -10,7 +10,7 @@ default home (``citegraph neo4j start``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from citegraph.errors import ConnectionFailed
@@ -24,7 +24,7 @@ neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 class ConnectionSettings:
     uri: str
     user: str
-    password: str | None
+    password: str | None = field(repr=False)  # a logged or printed setting never shows it
     database: str | None
     origin: str  # "arguments", "environment" or "managed server in <home>"
     home: Path | None = None  # the managed server's home, when that is the server

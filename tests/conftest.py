@@ -117,6 +117,18 @@ def cli_env(neo4j_server, monkeypatch):
     return env
 
 
+def listening_addresses(ports: set[int]) -> list[tuple[str, int]]:
+    """(address as /proc/net writes it, port) of every TCP socket listening on one of the ports."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            fields = line.split()
+            (addr, port), state = fields[1].split(":"), fields[3]
+            if state == "0A" and int(port, 16) in ports:  # 0A: LISTEN
+                found.append((addr, int(port, 16)))
+    return found
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from citegraph.server import ManagedServer
+from conftest import listening_addresses
 
 
 def citegraph(*args, env=None):
@@ -25,13 +26,7 @@ def test_listens_on_loopback_only(neo4j_server):
     assert "dbms.security.auth_enabled=true" in conf
     # every TCP socket listening on the server's ports is bound to 127.0.0.1 (IPv4, or IPv4-mapped IPv6)
     loopback = {"0100007F", "0000000000000000FFFF00000100007F"}
-    ours = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in open(table).read().splitlines()[1:]:
-            fields = line.split()
-            (addr, port), state = fields[1].split(":"), fields[3]
-            if state == "0A" and int(port, 16) in (neo4j_server.bolt_port, neo4j_server.http_port):  # LISTEN
-                ours.append((addr, int(port, 16)))
+    ours = listening_addresses({neo4j_server.bolt_port, neo4j_server.http_port})
     assert {p for _, p in ours} == {neo4j_server.bolt_port, neo4j_server.http_port}
     assert all(addr in loopback for addr, _ in ours), ours
 
@@ -96,7 +91,8 @@ def test_a_new_password_never_looks_like_an_option(tmp_path, monkeypatch):
                         subprocess.CompletedProcess(cmd, 0, "", ""))
     home = tmp_path / "neo4j"
     password = srv.ManagedServer(home)._ensure_password("java", tmp_path)
-    assert password == "fine-password-123" == calls[0][-1]
+    assert password == "fine-password-123"
+    assert calls[0][-1] == f"@{home / 'password'}"  # read from the file, never on the command line
     assert (home / "password").read_text().strip() == password
 
 

@@ -27,7 +27,7 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -181,7 +181,7 @@ class ServerStatus:
     bolt_port: int | None
     http_port: int | None
     version: str | None
-    password: str | None
+    password: str | None = field(repr=False)  # a logged or printed status never shows it
 
     @property
     def uri(self) -> str | None:
@@ -333,8 +333,10 @@ class ManagedServer:
             with os.fdopen(fd, "w") as f:
                 f.write(password + "\n")
         os.chmod(self.password_file, 0o600)
+        # "@file" (the admin tool's argument file) keeps the password off the command line, which
+        # every user of the machine can read in the process list
         proc = subprocess.run(
-            [java, "-cp", f"{lib}/*", ADMIN_CLASS, "dbms", "set-initial-password", password],
+            [java, "-cp", f"{lib}/*", ADMIN_CLASS, "dbms", "set-initial-password", f"@{self.password_file}"],
             capture_output=True, text=True, env=self._env(),
         )
         if proc.returncode != 0:
