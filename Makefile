@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CITEGRAPH := $(BIN)/citegraph
 
-.PHONY: install demo test test-fast neo4j stop browser-deps bench clean
+.PHONY: install demo test test-fast chaos neo4j stop browser-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ test: install browser-deps
 # Unit tests only (no server, no browser).
 test-fast: install
 	$(BIN)/pytest -q -m "not neo4j and not browser"
+
+# The long versions of the reliability tests (about an hour): 150 hypothesis examples per format
+# family, a dozen random-moment kills, eight races of four loaders, fresh random seeds each run;
+# then the kill points, signals, malformed corpus and security tests. `make test` runs quick ones.
+CHAOS_TESTS := tests/test_fuzz.py tests/test_kill_points.py tests/test_concurrency.py tests/test_signals.py \
+	tests/test_malformed_corpus.py tests/test_hostile_files.py tests/test_hostile_text.py tests/test_security.py
+chaos: install
+	CITEGRAPH_CHAOS=1 $(BIN)/pytest -q $(CHAOS_TESTS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -17,6 +17,14 @@ from citegraph.api import CiteGraph
 from citegraph.server import ManagedServer, free_port
 
 REPO = Path(__file__).resolve().parents[1]
+# `make chaos` runs the long versions of the reliability tests: many more hypothesis examples,
+# more rounds of random kills and of races, with fresh random seeds on every run (the seed of
+# a failure is in its message). `make test` runs the quick, repeatable version of each.
+CHAOS = os.environ.get("CITEGRAPH_CHAOS") == "1"
+
+
+def quick_or_long(quick: int, long: int) -> int:
+    return long if CHAOS else quick
 SAMPLES = REPO / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 

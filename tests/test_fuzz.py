@@ -22,7 +22,7 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import run, stale_counts
+from conftest import CHAOS, quick_or_long, run, stale_counts
 from graph.model import NODES
 from malformed import MUTATIONS, SAMPLE_ROWS, bases, forum, wrong_types
 
@@ -75,7 +75,7 @@ def mutated(family: str, mutation: str, seed: int, value=None) -> bytes:
 
 
 @pytest.mark.parametrize("family", sorted(BASES))
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+@settings(max_examples=quick_or_long(12, 150), deadline=None, derandomize=not CHAOS, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_broken_file_never_crashes_a_load_nor_costs_the_good_rows(graph, tmp_path, family, data):

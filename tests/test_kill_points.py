@@ -5,15 +5,17 @@ uninterrupted run gives."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from citegraph.connection import open_driver
 from graph.killpoints import POINTS
-from conftest import SAMPLES, free_port, run, stale_counts
+from conftest import CHAOS, SAMPLES, free_port, quick_or_long, run, stale_counts
 from test_rdf import snapshot as full_snapshot
 
 INPUTS = [str(SAMPLES / "neurips2023-workshops.jsonl"), str(SAMPLES / "hub-artifacts.jsonl"), str(SAMPLES / "citations")]
@@ -52,6 +54,13 @@ def citegraph(args, home, kill_at=None, check=True):
     return proc
 
 
+def launch(args, home):
+    """Start the command line as citegraph() runs it, without waiting."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_") and k != "CITEGRAPH_KILL_AT"}
+    return subprocess.Popen([sys.executable, "-m", "citegraph.cli", *args, "--home", str(home)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def reconnect(graph):
     """After an import the database is new: the test's driver starts afresh, as the API's does."""
     graph.driver.close()
@@ -85,6 +94,24 @@ def test_a_load_killed_then_rerun_gives_the_graph_of_one_load(graph, neo4j_serve
     citegraph(LOAD, neo4j_server.home, kill_at)
     citegraph(LOAD, neo4j_server.home)
     assert snapshot(graph) == expected
+    assert stale_counts(graph) == []
+
+
+@pytest.mark.parametrize("round_", range(quick_or_long(1, 12)))
+def test_a_load_killed_at_a_random_moment_then_rerun(graph, neo4j_server, round_):
+    """A laptop dies when it likes, not at a named point: SIGKILL after a random delay (the load
+    takes about 5 s here), once or twice before the rerun."""
+    expected = reference(graph, neo4j_server.home, "load", [LOAD])
+    seed = random.randrange(2**32) if CHAOS else round_
+    rng = random.Random(seed)
+    for _ in range(rng.choice([1, 2])):
+        proc = launch(LOAD, neo4j_server.home)
+        time.sleep(rng.uniform(1.0, 7.0))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    citegraph(LOAD, neo4j_server.home)
+    assert snapshot(graph) == expected, f"random kill, seed {seed}"
     assert stale_counts(graph) == []
 
 
