@@ -154,6 +154,35 @@ def test_sampled_betweenness_matches_its_definition():
     assert set(ig) == set(G.nodes)
 
 
+def test_betweenness_shared_among_processes_is_networkx_betweenness_from_those_sources():
+    import random
+
+    import igraph
+
+    from citegraph.analysis.igraph_backend import sampled_betweenness
+    G = nx.gnm_random_graph(300, 900, seed=2)
+    sources = random.Random(1).sample(range(300), 32)
+    shared = sampled_betweenness(igraph.Graph(n=300, edges=list(G.edges())), sources, workers=2)
+    # networkx halves undirected path counts, as igraph does from a set of sources
+    expected = nx.betweenness_centrality_subset(G, sources, list(G), normalized=False)
+    assert shared == pytest.approx([expected[i] for i in range(300)], abs=1e-9)
+    assert max(shared) > 0
+
+
+def test_pairs_are_counted_as_combinations_of_each_author_list():
+    import itertools
+    import random
+    from collections import Counter
+
+    import numpy as np
+    rng = random.Random(5)
+    lists = [rng.sample(range(40), rng.choice([1, 2, 3, 5, 8, 20])) for _ in range(300)]
+    expected = Counter(pair for ls in lists for pair in itertools.combinations(sorted(ls), 2))
+    a, b, w = coauthorship.count_pairs(np.array([i for ls in lists for i in ls]),
+                                       np.array([len(ls) for ls in lists]), 40)
+    assert dict(zip(zip(a.tolist(), b.tolist()), w.tolist())) == expected
+
+
 def test_igraph_straight_from_neo4j_gives_the_components_of_the_rows(analysed):
     """Large graphs go from Neo4j's lists into igraph without a networkx graph in between."""
     cg, _ = analysed
