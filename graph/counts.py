@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from graph.lazy import lazy
 from graph.model import ACCOUNT_STATS, COUNTS, UNTITLED, VENUE_STATS, Count
+from graph.retry import run_retried
 
 neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
@@ -103,7 +104,7 @@ def refresh_stats(driver: neo4j.Driver, database: str | None = None, *, pending_
     """Recompute the statistics of every venue and Hub account, or of the marked ones; returns
     the number of property writes."""
     with driver.session(database=database) as session:
-        return sum(session.run(statement, all=not pending_only).consume().counters.properties_set
+        return sum(run_retried(session, statement, all=not pending_only).counters.properties_set
                    for statement in (VENUE_STATS_STATEMENT, ACCOUNT_STATS_STATEMENT))
 
 
@@ -112,7 +113,7 @@ def refresh_counts(driver: neo4j.Driver, database: str | None = None) -> int:
     changed = 0
     with driver.session(database=database) as session:
         for statement in refresh_statements():
-            changed += session.run(statement).consume().counters.properties_set
+            changed += run_retried(session, statement).counters.properties_set
     return changed + refresh_stats(driver, database)
 
 

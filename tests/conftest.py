@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,14 @@ CHAOS = os.environ.get("CITEGRAPH_CHAOS") == "1"
 
 def quick_or_long(quick: int, long: int) -> int:
     return long if CHAOS else quick
+
+
+def chaos_seed(quick: int) -> int:
+    """The seed of one randomised round: fixed in the quick version; fresh in the long one unless
+    CITEGRAPH_CHAOS_SEED repeats the seed a failure printed."""
+    if os.environ.get("CITEGRAPH_CHAOS_SEED"):
+        return int(os.environ["CITEGRAPH_CHAOS_SEED"])
+    return random.randrange(2**32) if CHAOS else quick
 SAMPLES = REPO / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -15,7 +15,7 @@ import pytest
 
 from citegraph.connection import open_driver
 from graph.killpoints import POINTS
-from conftest import CHAOS, SAMPLES, free_port, quick_or_long, run, stale_counts
+from conftest import SAMPLES, chaos_seed, free_port, quick_or_long, run, stale_counts
 from test_rdf import snapshot as full_snapshot
 
 INPUTS = [str(SAMPLES / "neurips2023-workshops.jsonl"), str(SAMPLES / "hub-artifacts.jsonl"), str(SAMPLES / "citations")]
@@ -102,7 +102,7 @@ def test_a_load_killed_at_a_random_moment_then_rerun(graph, neo4j_server, round_
     """A laptop dies when it likes, not at a named point: SIGKILL after a random delay (the load
     takes about 5 s here), once or twice before the rerun."""
     expected = reference(graph, neo4j_server.home, "load", [LOAD])
-    seed = random.randrange(2**32) if CHAOS else round_
+    seed = chaos_seed(round_)
     rng = random.Random(seed)
     for _ in range(rng.choice([1, 2])):
         proc = launch(LOAD, neo4j_server.home)

@@ -28,6 +28,7 @@ import numpy as np
 from citegraph.errors import CitegraphError
 from graph import killpoints
 from graph.model import COMMUNITY_LABELS
+from graph.retry import run_retried
 
 DEFAULT_SEED = 42
 
@@ -348,8 +349,8 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     # community labels (for Browser colours): drop the old ones, then give the new ones
     def unlabel(label: str) -> None:  # in batches: a label may sit on most of a million authors
         with driver.session(database=database) as session:
-            session.run(f"MATCH (a:Author:`{label}`) CALL (a) {{ REMOVE a:`{label}` }} "
-                        f"IN TRANSACTIONS OF {batch_size} ROWS").consume()
+            run_retried(session, f"MATCH (a:Author:`{label}`) CALL (a) {{ REMOVE a:`{label}` }} "
+                                 f"IN TRANSACTIONS OF {batch_size} ROWS")
 
     in_parallel(lambda label=label: unlabel(label) for label in COMMUNITY_LABELS)
     in_parallel(lambda label=COMMUNITY_LABELS[community], chunk=group[i:i + batch_size]: write(

@@ -1,0 +1,33 @@
+"""Auto-commit statements run again when they meet another writer.
+
+``CALL … IN TRANSACTIONS`` needs an auto-commit transaction, which the driver does not
+retry (it retries ``execute_write`` only). Loads, statistics and analytics running at the
+same time can deadlock on a shared node (a venue, an author); Neo4j then rolls back the
+inner transaction that lost. The statements run this way are idempotent (they recompute
+and set), so running one again finishes the work.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from graph.lazy import lazy
+
+neo4j = lazy("neo4j")
+
+RETRIED = {"Neo.TransientError.Transaction.DeadlockDetected", "Neo.TransientError.Transaction.LockClientStopped",
+           "Neo.TransientError.Transaction.Outdated"}
+ATTEMPTS = 8
+
+
+def run_retried(session, statement: str, **params):
+    """``session.run(statement).consume()``, again after a short random pause when a deadlock
+    (or another transient conflict) rolled it back; the summary of the run that completed."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return session.run(statement, **params).consume()
+        except neo4j.exceptions.Neo4jError as exc:
+            if exc.code not in RETRIED or attempt == ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.05, 0.3) * attempt)
