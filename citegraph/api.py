@@ -332,8 +332,10 @@ class CiteGraph:
         """Stream the graph to an RDF file (``-`` for standard output); returns ExportStats."""
         from citegraph.rdf.export import export  # loaded when an export runs
 
+        # a second process shares the work when this graph knows how to connect again
+        connect = (lambda settings=self._settings: open_driver(settings)) if self._settings else None
         return export(self.driver, out, format_for(out, fmt) if out != "-" else (fmt or "turtle"),
-                      base_iri or DEFAULT_BASE_IRI, self.database, page_size)
+                      base_iri or DEFAULT_BASE_IRI, self.database, page_size, connect=connect)
 
     # -- inspecting ----------------------------------------------------------
     def stats(self) -> dict:

@@ -16,8 +16,11 @@ import functools
 import hashlib
 import io
 import itertools
+import multiprocessing
 import os
 import re
+import shutil
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -26,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from citegraph.errors import CitegraphError
 from citegraph.rdf import QUAD_FORMATS, ox_format
 from graph import killpoints
 from graph.model import NODE_TYPES, REL_TYPES
@@ -87,8 +91,9 @@ class TripleMaker:
     """Turns rows of the graph into N-Triples statements (text: the fastest form to make,
     and what pyoxigraph parses fastest for the other formats)."""
 
-    def __init__(self, base: str, tail: str = " .\n", xml_safe: bool = False):
+    def __init__(self, base: str, tail: str = " .\n", xml_safe: bool = False, describe_sources: bool = True):
         self.base = base
+        self.describe_sources = describe_sources  # False: a part of a split export (see export_split)
         self.tail = tail  # " .\n", or " <graph> .\n" for quads
         self.xml_safe = xml_safe
         self.replaced = 0  # characters RDF/XML could not carry
@@ -122,8 +127,13 @@ class TripleMaker:
             yield f"{subject} {P_SOURCE} {node}{tail}"
             if name not in self.sources_seen:
                 self.sources_seen.add(name)
-                yield f"{node} {P_TYPE} {_iri(SOURCE_CLASS)}{tail}"
-                yield f"{node} {P_LABEL} {self.lit(name, 'string')}{tail}"
+                if self.describe_sources:
+                    yield from self.source_description(name)
+
+    def source_description(self, name: str) -> Iterator[str]:
+        node = _iri(source_iri(self.base, name))
+        yield f"{node} {P_TYPE} {_iri(SOURCE_CLASS)}{self.tail}"
+        yield f"{node} {P_LABEL} {self.lit(name, 'string')}{self.tail}"
 
     def node_lines(self, label: str, props: dict, labels: list, out: list, authors: list) -> Iterator[str]:
         tail = self.tail
@@ -211,13 +221,19 @@ PROPS = {label: [(name, _iri(pred), kind) for name, (pred, kind) in m.props.item
 REL_PREDICATES = {rel: _iri(m.predicate) for rel, m in REL_MAPPINGS.items()}
 
 
-def _rows(driver, database: str | None, page_size: int, stats: ExportStats | None) -> Iterator:
-    """(label, row) for every node; the driver pulls ``page_size`` records at a time, so memory
-    holds one page. (A reader thread was tried: the GIL made it slower, not faster.)"""
-    with driver.session(database=database, default_access_mode="READ", fetch_size=page_size) as session:
+def _rows(driver, database: str | None, page_size: int, stats: ExportStats | None,
+          part: tuple[int, int] | None = None) -> Iterator:
+    """(label, row) for every node (of one ``(index, parts)`` share of the internal ids, when
+    given); the driver pulls ``page_size`` records at a time, so memory holds one page. (A
+    reader thread was tried: the GIL made it slower, not faster; a second process is not.)"""
+    with driver.session(database=database, default_access_mode="READ", fetch_size=page_size,
+                        notifications_disabled_classifications=["DEPRECATION"]) as session:
         for node in NODE_TYPES:
             count = 0
-            for record in session.run(row_query(node.label)):
+            query = row_query(node.label)
+            if part:
+                query = query.replace(" RETURN ", f" WHERE id(n) % {part[1]} = {part[0]} RETURN ", 1)
+            for record in session.run(query):
                 count += 1
                 yield node.label, record.values()
             if stats is not None:
@@ -225,11 +241,12 @@ def _rows(driver, database: str | None, page_size: int, stats: ExportStats | Non
 
 
 def iter_lines(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI, page_size: int = 5000,
-               stats: ExportStats | None = None, graph: str | None = None, xml_safe: bool = False) -> Iterator[str]:
-    """Every triple of the graph as an N-Triples (or N-Quads) line."""
-    maker = TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", xml_safe)
+               stats: ExportStats | None = None, graph: str | None = None, xml_safe: bool = False,
+               maker: TripleMaker | None = None, part: tuple[int, int] | None = None) -> Iterator[str]:
+    """Every triple of the graph (or of one part of its nodes) as an N-Triples (or N-Quads) line."""
+    maker = maker or TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", xml_safe)
     count = 0
-    for n, (label, (props, labels, out, authors)) in enumerate(_rows(driver, database, page_size, stats)):
+    for n, (label, (props, labels, out, authors)) in enumerate(_rows(driver, database, page_size, stats, part)):
         if n == 100:  # part of the file written
             killpoints.point("export.write")
         for line in maker.node_lines(label, props, labels, out, authors):
@@ -262,31 +279,42 @@ class _LineReader(io.RawIOBase):
         return n
 
 
+def _write_lines(binary, lines: Iterator[str]) -> None:
+    while True:
+        chunk = "".join(itertools.islice(lines, 20_000))
+        if not chunk:
+            break
+        binary.write(chunk.encode("utf-8"))
+
+
 def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, database: str | None = None,
-           page_size: int = 5000) -> ExportStats:
+           page_size: int = 5000, connect=None, processes: int | None = None) -> ExportStats:
     """Write the whole graph to ``out`` (a path, or ``-`` for standard output).
 
-    N-Triples and N-Quads are written as they are made; the other formats are the same
-    lines parsed and re-serialised by pyoxigraph, both streaming."""
+    N-Triples and N-Quads are written as they are made, shared with a second process when
+    ``connect`` (a function that opens a new driver) is given, there are two cores and the
+    output is a file; the
+    other formats are the same lines parsed and re-serialised by pyoxigraph, both streaming."""
     if not base.endswith(("/", "#")):
         base += "/"
     stats = ExportStats()
     started = time.perf_counter()
     graph = base + "graph" if fmt in QUAD_FORMATS else None
-    lines = iter_lines(driver, database, base, page_size, stats, graph, xml_safe=fmt == "rdfxml")
+    processes = processes or min(2, os.cpu_count() or 1)
+    split = (fmt in ("ntriples", "nquads") and connect is not None and processes > 1 and out != "-"
+             and "fork" in multiprocessing.get_all_start_methods())
     # a file is written under a temporary name beside it and renamed when complete: an
     # interrupted export never leaves a file that looks whole (nor harms an older one)
     partial = None if out == "-" else Path(out).with_name(f".{Path(out).name}.partial")
     binary = sys.stdout.buffer if partial is None else open(partial, "wb")
     done = False
     try:
-        if fmt in ("ntriples", "nquads"):
-            while True:
-                chunk = "".join(itertools.islice(lines, 20_000))
-                if not chunk:
-                    break
-                binary.write(chunk.encode("utf-8"))
+        if split:
+            export_split(driver, connect, binary, stats, base, database, page_size, graph, processes, partial)
+        elif fmt in ("ntriples", "nquads"):
+            _write_lines(binary, iter_lines(driver, database, base, page_size, stats, graph))
         else:
+            lines = iter_lines(driver, database, base, page_size, stats, graph, xml_safe=fmt == "rdfxml")
             source_format = ox.RdfFormat.N_QUADS if graph else ox.RdfFormat.N_TRIPLES
             parsed = ox.parse(io.BufferedReader(_LineReader(lines), 1 << 20), source_format)
             ox.serialize(parsed, binary, ox_format(fmt), prefixes=dict(PREFIXES))
@@ -301,3 +329,65 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
                 partial.unlink(missing_ok=True)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def export_split(driver, connect, binary, stats: ExportStats, base: str, database: str | None, page_size: int,
+                 graph: str | None, processes: int, stem: Path) -> None:
+    """The nodes shared by internal id among this process and ``processes - 1`` forked ones
+    (making lines is Python work, one core each): each writes its share's lines to a file
+    beside the output, appended here once all are done. Sources are described once, here
+    (every share may meet the same source)."""
+    tail = f" <{graph}> .\n" if graph else " .\n"
+    context = multiprocessing.get_context("fork")
+    workers = []
+    try:
+        for index in range(1, processes):
+            receive, send = context.Pipe(duplex=False)
+            path = stem.with_name(f"{stem.name}.{index}")  # (a rerun after a crash overwrites it)
+            child = context.Process(target=_export_share, daemon=True, args=(
+                connect, database, base, page_size, graph, (index, processes), path, send))
+            child.start()
+            send.close()
+            workers.append((child, receive, path))
+        maker = TripleMaker(base, tail, describe_sources=False)
+        _write_lines(binary, iter_lines(driver, database, base, page_size, stats, graph, maker=maker,
+                                        part=(0, processes)))
+        sources = set(maker.sources_seen)
+        for child, receive, path in workers:
+            try:
+                triples, nodes, seen = receive.recv()
+            except EOFError:
+                child.join()
+                raise CitegraphError(f"an export process failed (exit status {child.exitcode}); "
+                                     f"nothing was written under the output's name") from None
+            child.join()
+            stats.triples += triples
+            for label, count in nodes.items():
+                stats.nodes[label] = stats.nodes.get(label, 0) + count
+            sources.update(seen)
+            with open(path, "rb") as share:
+                shutil.copyfileobj(share, binary, 1 << 20)
+        described = [line for name in sorted(sources) for line in maker.source_description(name)]
+        binary.write("".join(described).encode("utf-8"))
+        stats.triples += len(described)
+    finally:
+        for child, _, path in workers:
+            if child.is_alive():
+                child.terminate()
+                child.join()
+            path.unlink(missing_ok=True)
+
+
+def _export_share(connect, database, base, page_size, graph, part, path, send) -> None:
+    """A forked process's share of an export (``export_split``); its own driver, its own file."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    driver = connect()
+    try:
+        stats = ExportStats()
+        maker = TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", describe_sources=False)
+        with open(path, "wb") as f:
+            _write_lines(f, iter_lines(driver, database, base, page_size, stats, graph, maker=maker, part=part))
+        send.send((stats.triples, stats.nodes, sorted(maker.sources_seen)))
+    finally:
+        driver.close()
