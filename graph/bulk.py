@@ -25,6 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+from graph.identity import fold_create_props
 from graph.errors import LoadError
 from graph.model import NODES, RELS, UNTITLED
 from graph import killpoints, paper_identity
@@ -145,6 +146,7 @@ class BulkWriter:
                                                         origin]
                 else:
                     entry[0].update(rec.props)
+                    fold_create_props(rec.label, entry[1], rec.create_props)
                     entry[2].update(rec.extra_labels)
                     entry[3].update(rec.sources or [self.source])
             elif isinstance(rec, Edge):

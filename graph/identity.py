@@ -44,6 +44,35 @@ def decode_latex(text: str) -> str:
     return _SPACES.sub(" ", decoded).strip()
 
 
+def preferred_name(kept: str | None, other: str | None) -> str | None:
+    """Of two spellings of one person's name, the one the graph shows: the longer (initials with
+    their periods, a middle name), on equal length the greater by code point (an accented letter
+    over its plain one). A function of the spellings alone, so the name does not depend on which
+    source, or which of two loads running at once, came first.
+
+    >>> preferred_name("Dean A Pospisil", "Dean A. Pospisil"), preferred_name("José Núñez", "Jose Nunez")
+    ('Dean A. Pospisil', 'José Núñez')
+    """
+    if kept is None or other is None:
+        return other if kept is None else kept
+    return max(kept, other, key=lambda s: (len(s), s))
+
+
+# the same choice in Cypher, for a node written before (``n``) and the row's spelling
+PREFERRED_NAME_CYPHER = ("CASE WHEN n.name IS NULL OR size({new}) > size(n.name) OR "
+                         "(size({new}) = size(n.name) AND {new} > n.name) THEN {new} ELSE n.name END")
+
+
+def fold_create_props(label: str, kept: dict, new: dict) -> None:
+    """Add ``new`` properties-on-creation to ``kept`` (one node met twice before it is written):
+    the first value stays, except an author's name, which is the preferred spelling."""
+    for name, value in new.items():
+        if label == "Author" and name == "name":
+            kept[name] = preferred_name(kept.get(name), value)
+        else:
+            kept.setdefault(name, value)
+
+
 @functools.lru_cache(maxsize=500_000)
 def display_name(name: str) -> str:
     """A readable name: LaTeX decoded, NFC, ``Last, First`` and ``von Last, Jr, First`` turned round

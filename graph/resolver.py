@@ -171,6 +171,7 @@ class PaperResolver:
         self.cache: OrderedDict = OrderedDict()
         self.cache_size = cache_size
         self.new_ids: set = set()
+        self.created_or_renamed: set = set()  # the last batch's papers that got an id (heal_duplicates)
         self.moved: set = set()  # heavy merges whose relationships were moved (``HeavyMerges``)
 
     def commit(self, learned: dict) -> None:
@@ -231,4 +232,46 @@ class PaperResolver:
                    "SET p.merged_from = coalesce(p.merged_from, []) + row.notes",
                    rows=[{"id": k, "notes": v} for k, v in plan.evidence.items()]).consume()
         self.new_ids = plan.new  # papers this batch creates: their relationships need no MERGE
+        self.created_or_renamed = plan.new | {new for _, new in plan.renames}
         return plan.ids, {**plan.learned, None: plan.stale}
+
+
+# -- papers written twice by loads running at the same time --------------------------------
+
+# A batch looks its papers' identifiers up before it writes, without locks: two loads that
+# meet one paper under different ids (an OpenReview id here, its arXiv id there) can each find
+# it missing and each create it. Whichever load finishes its batch second then finds both
+# (``heal_duplicates``, after every commit), and merges them as the identity rules say.
+STRONG_KINDS = ("doi", "arxiv", "openalex", "s2", "corpus")
+DUPLICATES_QUERY = " UNION ".join(
+    f"UNWIND $ids AS id MATCH (p:Paper {{id: id}}) WHERE p.`{PROPERTY[kind]}` IS NOT NULL "
+    f"MATCH (q:Paper {{`{PROPERTY[kind]}`: p.`{PROPERTY[kind]}`}}) WHERE q <> p "
+    f"RETURN p.id AS a, q.id AS b, '{kind}' AS kind, p.`{PROPERTY[kind]}` AS value"
+    for kind in STRONG_KINDS)
+
+
+def heal_duplicates(tx, ids) -> dict:
+    """Merge every paper that shares a strong identifier with one of ``ids`` into one node (the
+    best id kept, evidence on it); returns {merged-away id: kept id}."""
+    found = list(tx.run(DUPLICATES_QUERY, ids=list(ids)))
+    if not found:
+        return {}
+    group_of: dict = {}  # id -> its group (a shared set), every paper linked by a shared identifier
+    why: dict = {}
+    for r in found:
+        group = group_of.get(r["a"], {r["a"]}) | group_of.get(r["b"], {r["b"]})
+        for member in group:
+            group_of[member] = group
+        why.setdefault(r["b"], f"same {r['kind']} {r['value']}; written by a load running at the same time")
+        why.setdefault(r["a"], why[r["b"]])
+    stale: dict = {}
+    for group in {id(g): g for g in group_of.values()}.values():
+        keep = paper_identity.best_id(group)
+        for gone in sorted(group - {keep}):
+            for statement in MERGE_STATEMENTS:
+                tx.run(statement, keep=keep, gone=gone).consume()
+            tx.run("MATCH (p:Paper {id: $id}) SET p.merged_from = coalesce(p.merged_from, []) + [$note]",
+                   id=keep, note=f"{gone} ({why[gone]})").consume()
+            stale[gone] = keep
+    return stale
+

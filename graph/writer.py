@@ -18,10 +18,11 @@ from collections import defaultdict
 
 from graph import killpoints
 from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_owners_of, mark_venues_of, recount
+from graph.identity import PREFERRED_NAME_CYPHER, fold_create_props
 from graph.lazy import lazy
 from graph.model import ARTIFACT_LABELS, NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
-from graph.resolver import HeavyMerges, PaperResolver, move_relationships
+from graph.resolver import HeavyMerges, PaperResolver, heal_duplicates, move_relationships
 from graph.records import Edge, Node, ReplaceEdges
 from graph.sink import Written
 
@@ -57,8 +58,11 @@ def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     check_label(label)
     key = _key_of(label)
     extra = "".join(f" SET n:`{check_label(x)}`" for x in extra_labels)
+    # an author met again: the preferred spelling of the name (graph.identity.preferred_name)
+    on_match = (" ON MATCH SET n.name = " + PREFERRED_NAME_CYPHER.format(new="coalesce(row.create.name, n.name)")
+                if label == "Author" else "")
     return (f"UNWIND $rows AS row MERGE (n:`{label}` {{`{key}`: row.key}}) "
-            f"ON CREATE SET n += row.create SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
+            f"ON CREATE SET n += row.create{on_match} SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
             f"{extra}{_ROW_HASH + _UNTITLED + _MARK_VENUES if label == 'Paper' else ''}")
 
 
@@ -248,8 +252,7 @@ class GraphWriter:
                 else:  # the same node twice in one batch: one row, later values win
                     seen["props"].update(props)
                     seen["hash"] = rec.row_hash or seen["hash"]
-                    for name, value in rec.create_props.items():
-                        seen["create"].setdefault(name, value)
+                    fold_create_props(rec.label, seen["create"], rec.create_props)
             elif isinstance(rec, Edge):
                 start, end = key(rec.start_key), key(rec.end_key)
                 if rec.type == "CITES" and start == end:
@@ -331,8 +334,24 @@ class GraphWriter:
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
         self.written.self_citations += len(skipped)
         self.resolver.commit(learned)
+        if refs and self.resolver.created_or_renamed:
+            self._heal(set(self.resolver.created_or_renamed))
         for summary in summaries:
             self.written.add(summary.counters)
         self.committed_rows += rows
         self.committed_through = last or self.committed_through
         killpoints.point("write.committed")
+
+    def _heal(self, ids: set) -> None:
+        """Merge papers another load wrote at the same time under other ids (``heal_duplicates``)."""
+        for attempt in range(1, RACE_RETRIES + 1):
+            try:
+                with self.driver.session(database=self.database) as session:
+                    stale = session.execute_write(lambda tx: heal_duplicates(tx, ids))
+                break
+            except (neo4j.exceptions.ClientError, neo4j.exceptions.TransientError) as exc:
+                if exc.code not in RACES or attempt == RACE_RETRIES:
+                    raise
+                time.sleep(random.uniform(0.1, 0.5) * attempt)
+        if stale:  # (each merge's evidence is on the paper: citegraph explain shows it)
+            self.resolver.commit({None: stale})
