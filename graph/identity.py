@@ -46,11 +46,11 @@ def decode_latex(text: str) -> str:
 
 def preferred_name(kept: str | None, other: str | None) -> str | None:
     """Of two spellings of one person's name, the one the graph shows: the longer (initials with
-    their periods, a middle name), on equal length the greater by code point (an accented letter
-    over its plain one). A function of the spellings alone, so the name does not depend on which
+    their periods, a middle name), on equal length the greater by code point (lower case sorts
+    after capitals: ``José Núñez`` over ``JOSÉ NÚÑEZ``). A function of the spellings alone, so the name does not depend on which
     source, or which of two loads running at once, came first.
 
-    >>> preferred_name("Dean A Pospisil", "Dean A. Pospisil"), preferred_name("José Núñez", "Jose Nunez")
+    >>> preferred_name("Dean A Pospisil", "Dean A. Pospisil"), preferred_name("JOSÉ NÚÑEZ", "José Núñez")
     ('Dean A. Pospisil', 'José Núñez')
     """
     if kept is None or other is None:

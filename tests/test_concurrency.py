@@ -4,6 +4,7 @@ retry noise on the user's terminal."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -136,4 +137,35 @@ def test_the_server_restarting_mid_load(graph, neo4j_server, tmp_path):
         finish(start(args, neo4j_server.home))
     reconnect(graph)
     assert snapshot(graph) == expected
+    assert stale_counts(graph) == []
+
+
+def test_a_paper_two_loads_create_at_once_under_different_ids_becomes_one(graph, tmp_path, monkeypatch):
+    """The race itself, made certain: another load has just created a stub for arXiv 2401.01234
+    (cited by a paper) that this load's lookup did not see yet; after this load's batch commits,
+    it finds the two nodes and merges them."""
+    from graph.resolver import PaperResolver
+    from test_kill_points import run
+
+    base = json.loads((SAMPLES / "hub-artifacts.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert base["arxiv_id"] == "2401.01234"
+    edges = tmp_path / "edges.csv"
+    edges.write_text("citing,cited\nhttps://openreview.net/forum?id=OtherPaper1,arxiv:2401.01234\n")
+    graph.load([edges])
+    assert run(graph, "MATCH (p:Paper {arxiv_id: '2401.01234'}) RETURN p.id AS id") == [{"id": "arxiv:2401.01234"}]
+
+    paper = tmp_path / "paper.jsonl"
+    paper.write_text(json.dumps(base) + "\n", encoding="utf-8")
+    real_lookup = PaperResolver.lookup
+    monkeypatch.setattr(PaperResolver, "lookup", lambda self, tx, pairs: {
+        pair: id_ for pair, id_ in real_lookup(self, tx, pairs).items() if pair[0] != "arxiv"})
+    graph.load([paper])
+
+    papers = run(graph, "MATCH (p:Paper {arxiv_id: '2401.01234'}) "
+                        "RETURN p.id AS id, p.title AS title, p.stub AS stub, p.merged_from AS why")
+    assert len(papers) == 1, papers
+    assert papers[0]["title"] == base["title"] and papers[0]["stub"] is None
+    assert any("written by a load running at the same time" in note for note in papers[0]["why"])
+    cited = run(graph, "MATCH (:Paper {id: 'OtherPaper1'})-[:CITES]->(p:Paper) RETURN p.arxiv_id AS a")
+    assert cited == [{"a": "2401.01234"}]
     assert stale_counts(graph) == []

@@ -114,3 +114,30 @@ def test_citation_key_needs_all_four_parts():
     assert citation_key("Phys. Rev. Lett.", "77", "3865--3868", 1996) == "phys-rev-lett/77/3865/1996"
     assert citation_key("Phys. Rev. Lett.", "77", None, 1996) is None
     assert citation_key(None, "77", "3865", 1996) is None
+
+
+def test_the_name_shown_does_not_depend_on_which_spelling_came_first(graph, tmp_path):
+    """Two papers spell one author two ways: in either order, and by either load path, the
+    author is shown with the fuller spelling (and mixed case over capitals)."""
+    import json
+
+    from conftest import SAMPLES, run
+    base = json.loads((SAMPLES / "hub-artifacts.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    spellings = [["Dean A Pospisil", "JOSÉ NÚÑEZ"], ["Dean A. Pospisil", "José Núñez"]]
+    files = []
+    for i, authors in enumerate(spellings):
+        path = tmp_path / f"p{i}.jsonl"
+        row = dict(base, proceedings=f"https://openreview.net/forum?id=Spell{i}", arxiv_id="", authors=authors,
+                   Models=[], Datasets=[], Spaces=[], GitHub=[""], title=f"Paper {i}")
+        path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+        files.append(path)
+    shown = []
+    for order, bulk in ((files, False), (files[::-1], False), (files[::-1], True), ([tmp_path], False)):
+        graph.reset()
+        if bulk:
+            graph.load(order, bulk=True)
+        else:
+            for path in order:
+                graph.load([path])
+        shown.append(sorted(r["n"] for r in run(graph, "MATCH (a:Author) RETURN a.name AS n")))
+    assert shown == [["Dean A. Pospisil", "José Núñez"]] * 4
