@@ -15,6 +15,11 @@ from queries import CannedQuery, bind
 neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
 
+# Notices the driver is not to report on sessions that read by internal id: ``id()`` is used
+# on purpose (ranges and seeks; elementId has neither), and a young graph lacks some types.
+# (A session's list replaces the driver's, so both are named.)
+QUIET = ["DEPRECATION", "UNRECOGNIZED"]
+
 def plain(value: Any) -> Any:
     """Neo4j values to JSON-able Python (nodes and relationships become their properties)."""
 

@@ -51,6 +51,7 @@ def citegraph(args, home, kill_at=None, check=True):
     if check and not kill_at:
         assert proc.returncode in (0, 3), proc.stderr[-2000:]
         assert "Traceback" not in proc.stderr
+        assert "Received notification" not in proc.stderr, proc.stderr[-2000:]  # no driver notices either
     return proc
 
 

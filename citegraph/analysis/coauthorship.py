@@ -28,6 +28,7 @@ import numpy as np
 from citegraph.errors import CitegraphError
 from graph import killpoints
 from graph.model import COMMUNITY_LABELS
+from graph.reader import QUIET
 from graph.retry import run_retried
 
 DEFAULT_SEED = 42
@@ -90,7 +91,7 @@ def project_lists(driver, database: str | None = None, id_range: int = ID_RANGE)
 
     # id() is the fast way in (deprecated in favour of elementId, which has no ranges): no warning
     with driver.session(database=database, default_access_mode="READ",
-                        notifications_disabled_classifications=["DEPRECATION"]) as session:
+                        notifications_disabled_classifications=QUIET) as session:
         ids, keys, names, lists = session.execute_read(read)
     # authors numbered in key order, so that the measures (some depend on the order of nodes
     # and edges) are a function of the graph, not of the internal ids a database happened to give
@@ -335,7 +336,7 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
             members.setdefault(community, []).append(node)
 
     def write(statement: str, **params) -> None:
-        with driver.session(database=database, notifications_disabled_classifications=["DEPRECATION"]) as session:
+        with driver.session(database=database, notifications_disabled_classifications=QUIET) as session:
             session.execute_write(lambda tx: tx.run(statement, **params).consume())
         killpoints.point("analyze.write_back")
 

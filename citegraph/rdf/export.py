@@ -33,6 +33,7 @@ from citegraph.errors import CitegraphError
 from citegraph.rdf import QUAD_FORMATS, ox_format
 from graph import killpoints
 from graph.model import NODE_TYPES, REL_TYPES
+from graph.reader import QUIET
 from graph.rdf import (AUTHOR_LIST, DATATYPES, DEFAULT_BASE_IRI, EXTRA_LABEL_CLASSES, NODE_MAPPINGS, PREFIXES,
                        RDF, RDF_TYPE, RDFS, REL_MAPPINGS, REL_PROP_PREDICATES, SOURCE_CLASS, SOURCE_PREDICATE,
                        STATEMENT_CLASS, STUB_CLASS, derived_links, iri, source_iri)
@@ -227,7 +228,7 @@ def _rows(driver, database: str | None, page_size: int, stats: ExportStats | Non
     given); the driver pulls ``page_size`` records at a time, so memory holds one page. (A
     reader thread was tried: the GIL made it slower, not faster; a second process is not.)"""
     with driver.session(database=database, default_access_mode="READ", fetch_size=page_size,
-                        notifications_disabled_classifications=["DEPRECATION"]) as session:
+                        notifications_disabled_classifications=QUIET) as session:
         for node in NODE_TYPES:
             count = 0
             query = row_query(node.label)
