@@ -46,7 +46,7 @@ test: install browser-deps
 test-fast: install
 	$(BIN)/pytest -q -m "not neo4j and not browser"
 
-# The long versions of the reliability tests (about an hour): 150 hypothesis examples per format
+# The long versions of the reliability tests (about 30 minutes): 150 hypothesis examples per format
 # family, a dozen random-moment kills, eight races of four loaders, fresh random seeds each run;
 # then the kill points, signals, malformed corpus and security tests. `make test` runs quick ones.
 CHAOS_TESTS := tests/test_fuzz.py tests/test_kill_points.py tests/test_concurrency.py tests/test_signals.py \
