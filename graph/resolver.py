@@ -82,6 +82,20 @@ def merge_statements() -> list[str]:
 MERGE_STATEMENTS = merge_statements()
 
 
+def merge(tx, keep: str, gone: str) -> None:
+    """Fold paper ``gone`` into paper ``keep`` (``MERGE_STATEMENTS``)."""
+    for statement in MERGE_STATEMENTS:
+        tx.run(statement, keep=keep, gone=gone).consume()
+
+
+def record_evidence(tx, evidence: dict) -> None:
+    """Why papers became one ({kept id: [notes]}), kept on the paper (citegraph explain shows it)."""
+    if evidence:
+        tx.run("UNWIND $rows AS row MATCH (p:Paper {id: row.id}) "
+               "SET p.merged_from = coalesce(p.merged_from, []) + row.notes",
+               rows=[{"id": k, "notes": v} for k, v in evidence.items()]).consume()
+
+
 def move_chunk() -> int:
     """How many relationships one transaction of ``move_relationships`` moves (and the degree
     above which a merge is done in chunks); ``CITEGRAPH_MERGE_CHUNK`` sets it."""
@@ -223,14 +237,10 @@ class PaperResolver:
             if pairs:
                 raise HeavyMerges(pairs)
         for keep, gone in plan.merges:
-            for statement in MERGE_STATEMENTS:
-                tx.run(statement, keep=keep, gone=gone).consume()
+            merge(tx, keep, gone)
         for old, new in plan.renames:
             tx.run("MATCH (p:Paper {id: $old}) SET p.id = $new", old=old, new=new).consume()
-        if plan.evidence:  # why papers became one, kept on the paper (citegraph explain shows it)
-            tx.run("UNWIND $rows AS row MATCH (p:Paper {id: row.id}) "
-                   "SET p.merged_from = coalesce(p.merged_from, []) + row.notes",
-                   rows=[{"id": k, "notes": v} for k, v in plan.evidence.items()]).consume()
+        record_evidence(tx, plan.evidence)
         self.new_ids = plan.new  # papers this batch creates: their relationships need no MERGE
         self.created_or_renamed = plan.new | {new for _, new in plan.renames}
         return plan.ids, {**plan.learned, None: plan.stale}
@@ -265,13 +275,13 @@ def heal_duplicates(tx, ids) -> dict:
         why.setdefault(r["b"], f"same {r['kind']} {r['value']}; written by a load running at the same time")
         why.setdefault(r["a"], why[r["b"]])
     stale: dict = {}
+    evidence: dict = {}
     for group in {id(g): g for g in group_of.values()}.values():
         keep = paper_identity.best_id(group)
         for gone in sorted(group - {keep}):
-            for statement in MERGE_STATEMENTS:
-                tx.run(statement, keep=keep, gone=gone).consume()
-            tx.run("MATCH (p:Paper {id: $id}) SET p.merged_from = coalesce(p.merged_from, []) + [$note]",
-                   id=keep, note=f"{gone} ({why[gone]})").consume()
+            merge(tx, keep, gone)
+            evidence.setdefault(keep, []).append(f"{gone} ({why[gone]})")
             stale[gone] = keep
+    record_evidence(tx, evidence)
     return stale
 

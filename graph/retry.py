@@ -21,13 +21,19 @@ RETRIED = {"Neo.TransientError.Transaction.DeadlockDetected", "Neo.TransientErro
 ATTEMPTS = 8
 
 
-def run_retried(session, statement: str, **params):
-    """``session.run(statement).consume()``, again after a short random pause when a deadlock
-    (or another transient conflict) rolled it back; the summary of the run that completed."""
-    for attempt in range(1, ATTEMPTS + 1):
+def retried(work, codes=RETRIED, attempts: int = ATTEMPTS, pause: tuple = (0.05, 0.3)):
+    """``work()``, again after a short random pause (growing with each attempt) while it fails
+    with one of the Neo4j error ``codes``; the last failure is raised."""
+    for attempt in range(1, attempts + 1):
         try:
-            return session.run(statement, **params).consume()
+            return work()
         except neo4j.exceptions.Neo4jError as exc:
-            if exc.code not in RETRIED or attempt == ATTEMPTS:
+            if exc.code not in codes or attempt == attempts:
                 raise
-            time.sleep(random.uniform(0.05, 0.3) * attempt)
+            time.sleep(random.uniform(*pause) * attempt)
+
+
+def run_retried(session, statement: str, **params):
+    """``session.run(statement).consume()``, again when a deadlock (or another transient
+    conflict) rolled it back; the summary of the run that completed."""
+    return retried(lambda: session.run(statement, **params).consume())

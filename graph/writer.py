@@ -22,8 +22,9 @@ from graph.identity import PREFERRED_NAME_CYPHER, fold_create_props
 from graph.lazy import lazy
 from graph.model import ARTIFACT_LABELS, NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
-from graph.resolver import HeavyMerges, PaperResolver, heal_duplicates, move_relationships
 from graph.records import Edge, Node, ReplaceEdges
+from graph.resolver import HeavyMerges, PaperResolver, heal_duplicates, move_relationships
+from graph.retry import retried
 from graph.sink import Written
 
 neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
@@ -344,14 +345,10 @@ class GraphWriter:
 
     def _heal(self, ids: set) -> None:
         """Merge papers another load wrote at the same time under other ids (``heal_duplicates``)."""
-        for attempt in range(1, RACE_RETRIES + 1):
-            try:
-                with self.driver.session(database=self.database) as session:
-                    stale = session.execute_write(lambda tx: heal_duplicates(tx, ids))
-                break
-            except (neo4j.exceptions.ClientError, neo4j.exceptions.TransientError) as exc:
-                if exc.code not in RACES or attempt == RACE_RETRIES:
-                    raise
-                time.sleep(random.uniform(0.1, 0.5) * attempt)
+        def work():
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(lambda tx: heal_duplicates(tx, ids))
+
+        stale = retried(work, RACES, RACE_RETRIES, pause=(0.1, 0.5))
         if stale:  # (each merge's evidence is on the paper: citegraph explain shows it)
             self.resolver.commit({None: stale})

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from citegraph.errors import QueryError
-from conftest import SAMPLES, free_port, listening_addresses
+from conftest import free_port, listening_addresses
 from queries import find
 
 LOOPBACK = {"0100007F", "0000000000000000FFFF00000100007F"}  # 127.0.0.1, as IPv4 and IPv4-mapped IPv6

@@ -318,10 +318,12 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     keys = analysis.projection.keys
     node_ids = analysis.projection.node_ids or [None] * len(keys)
 
-    def rows(chunk: range) -> list:
-        return [{"id": node_ids[i], "key": n, "component": v["component"][n], "community": v["community"][n],
+    def rows(start: int) -> list:
+        end = start + batch_size
+        return [{"id": node_id, "key": n, "component": v["component"][n], "community": v["community"][n],
                  "pagerank": float(v["pagerank"].get(n, 0.0)), "degree": float(v["degree"].get(n, 0.0)),
-                 "betweenness": float(v["betweenness"].get(n, 0.0))} for i in chunk for n in (keys[i],)]
+                 "betweenness": float(v["betweenness"].get(n, 0.0))}
+                for node_id, n in zip(node_ids[start:end], keys[start:end])]
 
     # by internal id when the projection has them (a seek, no index lookup), the key checked in
     # case the author was merged away and its id reused meanwhile
@@ -345,8 +347,7 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
             for future in [pool.submit(task) for task in tasks]:
                 future.result()  # the first failure is raised here
 
-    in_parallel(lambda chunk=range(i, min(i + batch_size, len(keys))): write(query, rows=rows(chunk))
-                for i in range(0, len(keys), batch_size))
+    in_parallel(lambda start=i: write(query, rows=rows(start)) for i in range(0, len(keys), batch_size))
     # community labels (for Browser colours): drop the old ones, then give the new ones
     def unlabel(label: str) -> None:  # in batches: a label may sit on most of a million authors
         with driver.session(database=database) as session:

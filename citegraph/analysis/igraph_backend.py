@@ -86,4 +86,3 @@ def sampled_betweenness(g, sources: list, workers: int | None = None) -> list:
 
 def _betweenness_part(sources: list) -> list:
     return _shared_graph.betweenness(directed=False, sources=sources)
-

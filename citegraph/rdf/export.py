@@ -68,8 +68,9 @@ def _iri(value: str) -> str:
 _TYPED = {kind: f"^^<{dt}>" for kind, dt in DATATYPES.items() if kind != "string"}
 
 
-def row_query(label: str) -> str:
-    """All nodes of a label with their outgoing relationships (and a paper's authors).
+def row_query(label: str, part: tuple[int, int] | None = None) -> str:
+    """All nodes of a label (or of one ``(index, parts)`` share of their internal ids) with their
+    outgoing relationships (and a paper's authors).
 
     Only the relationship types the model lets start at this label are expanded
     (an author's many AUTHORED relationships are read from the paper side)."""
@@ -78,7 +79,13 @@ def row_query(label: str) -> str:
                if label == "Paper" else ", [] AS authors")
     out = (f"[(n)-[r:{types}]->(m) | {{type: type(r), props: properties(r), labels: labels(m), "
            f"key: coalesce(m.id, m.key, m.url, m.name)}}]" if types else "[]")
-    return f"MATCH (n:`{label}`) RETURN n {{.*}} AS props, labels(n) AS labels, {out} AS out{authors}"
+    share = f" WHERE id(n) % {part[1]} = {part[0]}" if part else ""
+    return f"MATCH (n:`{label}`){share} RETURN n {{.*}} AS props, labels(n) AS labels, {out} AS out{authors}"
+
+
+def line_tail(graph: str | None) -> str:
+    """How a line ends: N-Triples, or N-Quads in ``graph``."""
+    return f" <{graph}> .\n" if graph else " .\n"
 
 
 def _primary(labels: list[str]) -> str | None:
@@ -231,10 +238,7 @@ def _rows(driver, database: str | None, page_size: int, stats: ExportStats | Non
                         notifications_disabled_classifications=QUIET) as session:
         for node in NODE_TYPES:
             count = 0
-            query = row_query(node.label)
-            if part:
-                query = query.replace(" RETURN ", f" WHERE id(n) % {part[1]} = {part[0]} RETURN ", 1)
-            for record in session.run(query):
+            for record in session.run(row_query(node.label, part)):
                 count += 1
                 yield node.label, record.values()
             if stats is not None:
@@ -245,7 +249,7 @@ def iter_lines(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI
                stats: ExportStats | None = None, graph: str | None = None, xml_safe: bool = False,
                maker: TripleMaker | None = None, part: tuple[int, int] | None = None) -> Iterator[str]:
     """Every triple of the graph (or of one part of its nodes) as an N-Triples (or N-Quads) line."""
-    maker = maker or TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", xml_safe)
+    maker = maker or TripleMaker(base, line_tail(graph), xml_safe)
     count = 0
     for n, (label, (props, labels, out, authors)) in enumerate(_rows(driver, database, page_size, stats, part)):
         if n == 100:  # part of the file written
@@ -294,8 +298,8 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
 
     N-Triples and N-Quads are written as they are made, shared with a second process when
     ``connect`` (a function that opens a new driver) is given, there are two cores and the
-    output is a file; the
-    other formats are the same lines parsed and re-serialised by pyoxigraph, both streaming."""
+    output is a file; the other formats are the same lines parsed and re-serialised by
+    pyoxigraph, both streaming."""
     if not base.endswith(("/", "#")):
         base += "/"
     stats = ExportStats()
@@ -338,7 +342,6 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
     (making lines is Python work, one core each): each writes its share's lines to a file
     beside the output, appended here once all are done. Sources are described once, here
     (every share may meet the same source)."""
-    tail = f" <{graph}> .\n" if graph else " .\n"
     context = multiprocessing.get_context("fork")
     workers = []
     try:
@@ -350,7 +353,7 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
             child.start()
             send.close()
             workers.append((child, receive, path))
-        maker = TripleMaker(base, tail, describe_sources=False)
+        maker = TripleMaker(base, line_tail(graph), describe_sources=False)
         _write_lines(binary, iter_lines(driver, database, base, page_size, stats, graph, maker=maker,
                                         part=(0, processes)))
         sources = set(maker.sources_seen)
@@ -386,7 +389,7 @@ def _export_share(connect, database, base, page_size, graph, part, path, send) -
     driver = connect()
     try:
         stats = ExportStats()
-        maker = TripleMaker(base, f" <{graph}> .\n" if graph else " .\n", describe_sources=False)
+        maker = TripleMaker(base, line_tail(graph), describe_sources=False)
         with open(path, "wb") as f:
             _write_lines(f, iter_lines(driver, database, base, page_size, stats, graph, maker=maker, part=part))
         send.send((stats.triples, stats.nodes, sorted(maker.sources_seen)))
