@@ -9,6 +9,8 @@ empty database):
 * ``citegraph load --bulk`` (CSV + ``neo4j-admin database import``) of the same
   papers and citations, which also times the admin import alone: the speed
   limit of a Neo4j load;
+* ten new rows loaded into the loaded graph (in a running process, and as
+  ``citegraph load`` from the shell);
 * the naive loader a typical script would write (one MERGE statement per row,
   auto-commit) on the first rows, as a rate;
 * canned-query latency p50/p95: ego queries on random authors and papers,
@@ -29,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -169,7 +173,38 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
     return out
 
 
-STEPS = ("bulk", "loads", "queries", "analyze", "export", "merge", "reset", "naive")
+STEPS = ("bulk", "loads", "small", "queries", "analyze", "export", "merge", "reset", "naive")
+
+
+def small_rows(data: Path, tag: str, n: int = 10) -> Path:
+    """``n`` new papers (new ids and titles) of authors and venues the graph already has."""
+    out = data / "small"
+    out.mkdir(exist_ok=True)
+    path = out / f"papers-{tag}.jsonl"
+    with open(data / "papers.jsonl", encoding="utf-8") as f, open(path, "w", encoding="utf-8") as g:
+        for i, line in zip(range(n), f):
+            row = json.loads(line)
+            row["proceedings"] = f"https://openreview.net/forum?id=N{tag}x{i}"
+            row["title"] += f" (new {tag}/{i})"
+            row["bibtext"] = row["arxiv_id"] = ""
+            g.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def small_loads(data: Path, env: dict) -> dict:
+    """A 10-row load into the loaded graph: timed inside a running process (best of three new
+    files), and as a user runs it, ``citegraph load`` from the shell (its whole wall time)."""
+    tag = time.strftime("%H%M%S")
+    inside = [run_child(["-m", "benchmarks.run", "--child", "load", str(small_rows(data, f"{tag}p{k}"))], env)
+              for k in range(3)]
+    started = time.perf_counter()
+    cli = subprocess.run([str(Path(sys.executable).parent / "citegraph"), "load", str(small_rows(data, f"{tag}c"))],
+                         capture_output=True, text=True, env={**os.environ, **env})
+    wall = time.perf_counter() - started
+    if cli.returncode != 0:
+        raise RuntimeError(f"citegraph load failed:\n{cli.stderr[-3000:]}")
+    return {"seconds": round(min(r["seconds"] for r in inside), 2),
+            "runs": [round(r["seconds"], 2) for r in inside], "cli_wall_seconds": round(wall, 2)}
 
 
 def heavy_merge(data: Path, env: dict, status) -> dict:
@@ -229,6 +264,10 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
         save(row)
     if "loads" in steps:
         cypher_loads(data, server, env, row, log, save)
+    if "small" in steps:
+        log("10-row load into the loaded graph")
+        row["small_load"] = small_loads(data, env)
+        save(row)
     if "queries" in steps:
         log("queries")
         with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
@@ -347,6 +386,8 @@ def markdown(report: dict) -> str:
                                                                 f"({d[r['papers']]['reload_speedup']}×)")
     line("1 % incremental, s (share of first)", lambda r: f"{r['incremental']['seconds']} "
                                                           f"({d[r['papers']]['incremental_share_of_first']})")
+    line("10 new rows into the loaded graph, s: in a process / `citegraph load`",
+         lambda r: f"{r['small_load']['seconds']} / {r['small_load']['cli_wall_seconds']}")
     for q in (*EGO_QUERIES, *GLOBAL_QUERIES):
         line(f"`{q}` p50 / p95, ms", lambda r, q=q: f"{r['queries'][q]['p50_ms']} / {r['queries'][q]['p95_ms']}")
     line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")

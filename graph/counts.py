@@ -8,11 +8,15 @@ edges and withdrawals, paper merges); ``refresh_counts`` recounts a whole graph 
 ``neo4j-admin import``, or for a graph written by other means).
 
 Venue statistics (``graph.model.VENUE_STATS``: papers, and how many have an arXiv id, a
-paper page, code, Hub artifacts) depend on five facts of every paper of the venue, which any
-source may change; a Hub account's (``graph.model.ACCOUNT_STATS``: its artifacts that papers
-link, and those papers) on the links of its artifacts. A statement that may change them marks
-the venue or account (``stats_pending``, in the same transaction as the change), and the end of
-a load recomputes the marked ones only, removing the mark. A load killed before that leaves
+paper page, code, Hub artifacts) depend on facts of every paper of the venue, which any source
+may change. Recounting a venue reads all its papers (seconds for a venue of 100,000 papers), so
+they are kept by differences: each paper keeps what its venues count of it (``venue_counted``);
+a statement that may change a paper's facts or venues marks the paper (``stats_pending``, in the
+same transaction as the change), and the end of a load applies, for the marked papers only, the
+difference between what each venue counts of the paper and what it is now. A new venue, and
+one that loses a paper that goes (a merge, a withdrawal), is marked itself and recounted from
+all its papers. A Hub account's statistics (``graph.model.ACCOUNT_STATS``: its artifacts that
+papers link, and those papers) are recounted when marked. A load killed before the end leaves
 the marks, so the next load (even one that finds every row unchanged) finishes the job.
 """
 
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from graph.lazy import lazy
 from graph.model import ACCOUNT_STATS, COUNTS, UNTITLED, VENUE_STATS, Count
-from graph.retry import run_retried
+from graph.retry import run_retried, value_retried
 
 neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
@@ -62,12 +66,27 @@ def refresh_statements() -> list[str]:
     ]
 
 
-PENDING = "stats_pending"  # on a Venue whose statistics a write may have changed
+PENDING = "stats_pending"  # on a Paper, Venue or Hub account whose statistics a write may have changed
 VENUE_FACTS = ["arxiv_id", "hf_paper_url"]  # the properties of a paper that venue statistics count
+COUNTED = "venue_counted"  # on a Paper: what each of its venues' statistics count of it (sorted)
+
+# A paper's facts as venue statistics count them: four 0/1 digits (arXiv id, paper page, code,
+# Hub artifacts); an entry of ``venue_counted`` is these digits followed by the venue id.
+FACT_DIGITS = ("(CASE WHEN {p}.arxiv_id IS NULL THEN '0' ELSE '1' END + "
+               "CASE WHEN {p}.hf_paper_url IS NULL THEN '0' ELSE '1' END + "
+               "CASE WHEN EXISTS {{ ({p})-[:HAS_CODE]->() }} THEN '1' ELSE '0' END + "
+               "CASE WHEN EXISTS {{ ({p})-[:HAS_ARTIFACT]->() }} THEN '1' ELSE '0' END)")
+
+
+def mark_paper(var: str) -> str:
+    """A clause marking paper ``var``: its venues' statistics are brought up to date by the
+    difference between what they count of it and what it is now (the statement goes on)."""
+    return f"SET {var}.`{PENDING}` = true"
 
 
 def mark_venues_of(var: str) -> str:
-    """A clause marking the venues of paper ``var`` (it ends the statement)."""
+    """A clause marking the venues of paper ``var`` for a full recount (for a paper that goes,
+    whose part in them no delta can take back); it ends the statement."""
     return f"WITH DISTINCT {var} MATCH ({var})-[:PRESENTED_AT]->(venue:Venue) SET venue.`{PENDING}` = true"
 
 
@@ -76,16 +95,51 @@ def mark_owners_of(var: str) -> str:
     return f"FOREACH (owner IN [(owner:HubAccount)-[:OWNS]->({var}) | owner] | SET owner.`{PENDING}` = true)"
 
 
+def _stat_terms(entry: str) -> list[str]:
+    """The venue statistics one ``venue_counted`` entry adds (the paper, then its four facts)."""
+    return ["1", *(f"toInteger(substring({entry}, {i}, 1))" for i in range(4))]
+
+
+# Marked venues (new ones, and those that lost a paper) are recounted from all their papers,
+# in one transaction each. The venue is locked first (the mark is written), so a marked paper's
+# delta cannot slip in between what is read here and what is written; every paper's entry for
+# the venue is set to what was counted.
+_STORED = f"[{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}]"
+
 VENUE_STATS_STATEMENT = (
     "MATCH (v:Venue) WHERE $all OR v.`" + PENDING + "` IS NOT NULL CALL (v) { "
+    f"SET v.`{PENDING}` = true WITH v "
     "OPTIONAL MATCH (v)<-[:PRESENTED_AT]-(p:Paper) "
-    "RETURN count(p) AS paper_count, count(p.arxiv_id) AS with_arxiv, count(p.hf_paper_url) AS with_paper_page, "
-    "sum(CASE WHEN EXISTS { (p)-[:HAS_CODE]->() } THEN 1 ELSE 0 END) AS with_code, "
-    "sum(CASE WHEN EXISTS { (p)-[:HAS_ARTIFACT]->() } THEN 1 ELSE 0 END) AS with_artifacts } "
-    "WITH v, [paper_count, with_arxiv, with_paper_page, with_code, with_artifacts] AS stats "
-    f"WHERE [{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}] <> stats OR v.`{PENDING}` IS NOT NULL "
-    "CALL (v, stats) { SET " + ", ".join(f"v.`{p}` = stats[{i}]" for i, p in enumerate(VENUE_STATS)) +
-    f" REMOVE v.`{PENDING}` }} IN TRANSACTIONS OF 1000 ROWS"
+    f"WITH v, p, CASE WHEN p IS NULL THEN null ELSE {FACT_DIGITS.format(p='p')} + v.id END AS entry "
+    f"CALL (p, v, entry) {{ WITH p, v, entry WHERE p IS NOT NULL AND NOT entry IN coalesce(p.`{COUNTED}`, []) "
+    f"SET p.`{COUNTED}` = COLLECT {{ UNWIND [e IN coalesce(p.`{COUNTED}`, []) WHERE substring(e, 4) <> v.id] + entry "
+    "AS e RETURN e ORDER BY e } } "
+    "WITH v, [" + ", ".join(f"sum(CASE WHEN entry IS NULL THEN 0 ELSE {t} END)" for t in _stat_terms("entry"))
+    + f"] AS stats WITH v, stats, size([i IN range(0, {len(VENUE_STATS) - 1}) WHERE {_STORED}[i] <> stats[i]]) AS changed "
+    f"FOREACH (_ IN CASE WHEN changed > 0 THEN [1] ELSE [] END | "
+    "SET " + ", ".join(f"v.`{p}` = stats[{i}]" for i, p in enumerate(VENUE_STATS)) + ") "
+    f"REMOVE v.`{PENDING}` RETURN changed }} IN TRANSACTIONS OF 1 ROWS RETURN sum(changed) AS changed"
+)
+
+# Marked papers (written, or their code, artifacts or venues changed): each venue's statistics
+# change by the difference between the paper's entry for it and what the paper is now. The paper
+# is locked first (its mark is removed) so two loads cannot apply one difference twice; a venue
+# is locked by its own update (Cypher locks a node before reading a property it sets from).
+PAPER_STATS_STATEMENT = (
+    f"MATCH (p:Paper) WHERE p.`{PENDING}` IS NOT NULL CALL (p) {{ "
+    f"REMOVE p.`{PENDING}` WITH p "
+    f"WITH p, coalesce(p.`{COUNTED}`, []) AS old, "
+    f"COLLECT {{ MATCH (p)-[:PRESENTED_AT]->(v:Venue) RETURN {FACT_DIGITS.format(p='p')} + v.id AS e ORDER BY e }} AS new "
+    "WITH p, [e IN old WHERE NOT e IN new] AS gone, [e IN new WHERE NOT e IN old] AS added, new "
+    "WHERE size(gone) + size(added) > 0 "
+    f"SET p.`{COUNTED}` = CASE WHEN size(new) = 0 THEN null ELSE new END "
+    "WITH [e IN gone | [-1, e]] + [e IN added | [1, e]] AS changes UNWIND changes AS change "
+    "WITH substring(change[1], 4) AS venue, change[0] AS sign, change[1] AS entry "
+    "WITH venue, [" + ", ".join(f"sum(sign * {t})" for t in _stat_terms("entry")) + "] AS delta "
+    "MATCH (v:Venue {id: venue}) "
+    "SET " + ", ".join(f"v.`{p}` = coalesce(v.`{p}`, 0) + delta[{i}]" for i, p in enumerate(VENUE_STATS)) +
+    " RETURN size([d IN delta WHERE d <> 0]) AS changed"
+    " } IN TRANSACTIONS OF 1000 ROWS RETURN sum(changed) AS changed"
 )
 
 
@@ -101,11 +155,13 @@ ACCOUNT_STATS_STATEMENT = (
 
 
 def refresh_stats(driver: neo4j.Driver, database: str | None = None, *, pending_only: bool = False) -> int:
-    """Recompute the statistics of every venue and Hub account, or of the marked ones; returns
-    the number of property writes."""
+    """Recompute the statistics of every venue and Hub account, or bring the marked ones up to
+    date; returns how many statistic values changed."""
+    changed = 0
     with driver.session(database=database) as session:
-        return sum(run_retried(session, statement, all=not pending_only).counters.properties_set
-                   for statement in (VENUE_STATS_STATEMENT, ACCOUNT_STATS_STATEMENT))
+        for statement in (VENUE_STATS_STATEMENT, PAPER_STATS_STATEMENT):
+            changed += value_retried(session, statement, "changed", all=not pending_only) or 0
+        return changed + run_retried(session, ACCOUNT_STATS_STATEMENT, all=not pending_only).counters.properties_set
 
 
 def refresh_counts(driver: neo4j.Driver, database: str | None = None) -> int:
@@ -133,5 +189,9 @@ def ensure_counts(driver: neo4j.Driver, database: str | None = None) -> None:
             has_stats = session.run(f"MATCH (n:`{label}`) WHERE n.`{prop}` IS NOT NULL RETURN 1 LIMIT 1").single()
             has_nodes = session.run(f"MATCH (n:`{label}`) RETURN 1 LIMIT 1").single()
             missing = missing or bool(has_nodes and not has_stats)
+        # a graph whose venue statistics were counted before papers kept their part in them
+        sample = session.run(f"MATCH (p:Paper)-[:PRESENTED_AT]->(:Venue) WITH p LIMIT 1 "
+                             f"RETURN p.`{COUNTED}` IS NULL AND p.`{PENDING}` IS NULL AS old").single()
+        missing = missing or bool(sample and sample["old"])
     if missing:
         refresh_stats(driver, database)

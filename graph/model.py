@@ -88,6 +88,9 @@ PAPER = NodeType(
                                "(`arxiv:2301.00001 (same doi 10.1234/x)`); `citegraph explain` shows them"),
         Prop("row_hashes", L, "per source, a fingerprint of the row that described the paper "
                               "(a re-load skips rows whose fingerprint is there)"),
+        Prop("venue_counted", L, "what the statistics of each of its venues count of it, kept by every "
+                                 "write: four 0/1 digits (arXiv id, paper page, code, Hub artifacts), "
+                                 "then the venue id (`1001neurips-2023/Workshop/UniReps`)"),
         SOURCES,
     ),
     indexes=("arxiv_id", "doi", "openalex_id", "s2_id", "corpus_id", "cite_key", "title_key", "year",
@@ -280,6 +283,7 @@ VENUE_STATS = ("paper_count", "with_arxiv", "with_paper_page", "with_code", "wit
 # Per-account statistics (``top-hub-accounts`` reads them instead of visiting every linked artifact)
 ACCOUNT_STATS = ("linked_artifacts", "paper_count")
 DERIVED_PROPS = ({(c.label, c.prop) for c in COUNTS} | {("Venue", p) for p in VENUE_STATS}
+                 | {("Paper", "venue_counted")}
                  | {("HubAccount", p) for p in ACCOUNT_STATS})  # recomputed
 
 

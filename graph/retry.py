@@ -37,3 +37,8 @@ def run_retried(session, statement: str, **params):
     """``session.run(statement).consume()``, again when a deadlock (or another transient
     conflict) rolled it back; the summary of the run that completed."""
     return retried(lambda: session.run(statement, **params).consume())
+
+
+def value_retried(session, statement: str, key: str, **params):
+    """``run_retried`` for a statement that returns one row: its value ``key``."""
+    return retried(lambda: session.run(statement, **params).single()[key])

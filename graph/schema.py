@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.counts import ensure_counts
+from graph.counts import PENDING, ensure_counts
 from graph.lazy import lazy
 from graph.model import NODE_TYPES
 
@@ -19,6 +19,8 @@ def schema_statements() -> list[str]:
         for prop in node.indexes:
             statements.append(
                 f"CREATE INDEX {low}_{prop} IF NOT EXISTS FOR (n:`{node.label}`) ON (n.`{prop}`)")
+    # the end of a load finds the papers whose venues' statistics wait for them (graph.counts)
+    statements.append(f"CREATE INDEX paper_{PENDING} IF NOT EXISTS FOR (n:Paper) ON (n.`{PENDING}`)")
     # the canned queries look authors up by name and papers by words; the full-text indexes are
     # brought up to date in the background, so a load's commits do not wait for Lucene
     background = "OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}}"

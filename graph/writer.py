@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 
 from graph import killpoints
-from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_owners_of, mark_venues_of, recount
+from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_owners_of, mark_paper, recount
 from graph.identity import PREFERRED_NAME_CYPHER, fold_create_props
 from graph.lazy import lazy
 from graph.model import ARTIFACT_LABELS, NODES, UNTITLED, check_label, check_rel_type
@@ -49,10 +49,12 @@ _ROW_HASH = (" FOREACH (_ IN CASE WHEN row.hash IS NULL THEN [] ELSE [1] END | S
              "[h IN coalesce(n.row_hashes, []) WHERE substring(h, 25) <> $source] + (row.hash + ':' + $source))")
 
 
-# A paper row that sets (or removes) what venue statistics count marks the paper's venues; a stub
-# of a cited paper, or a row that changes nothing counted, does not (citation loads write many).
-_MARK_VENUES = (" WITH n, row WHERE any(k IN keys(row.props) WHERE k IN $venue_facts) "
-                + mark_venues_of("n"))
+# A paper row that sets (or removes) what venue statistics count marks the paper; a stub of a
+# cited paper, or a row that changes nothing counted, does not (citation loads write many).
+_MARK_PAPER = (" FOREACH (_ IN CASE WHEN any(k IN keys(row.props) WHERE k IN $venue_facts) THEN [1] ELSE [] END | "
+               + mark_paper("n") + ")")
+# A new venue is counted from scratch (it may have no papers; its statistics are still numbers).
+_NEW_VENUE = f" ON CREATE SET n.`{PENDING}` = true"
 
 
 def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
@@ -63,8 +65,9 @@ def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     on_match = (" ON MATCH SET n.name = " + PREFERRED_NAME_CYPHER.format(new="coalesce(row.create.name, n.name)")
                 if label == "Author" else "")
     return (f"UNWIND $rows AS row MERGE (n:`{label}` {{`{key}`: row.key}}) "
-            f"ON CREATE SET n += row.create{on_match} SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
-            f"{extra}{_ROW_HASH + _UNTITLED + _MARK_VENUES if label == 'Paper' else ''}")
+            f"ON CREATE SET n += row.create{_NEW_VENUE if label == 'Venue' else ''}{on_match} "
+            f"SET n += row.props, n.sources = {_ADD_SOURCE.format(v='n')}"
+            f"{extra}{_ROW_HASH + _UNTITLED + _MARK_PAPER if label == 'Paper' else ''}")
 
 
 def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
@@ -74,6 +77,10 @@ def create_node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
     return (f"UNWIND $rows AS row CREATE (n:`{label}`{extra} {{`{_key_of(label)}`: row.key}}) "
             f"SET n += row.create SET n += row.props, n.sources = coalesce(row.src, [$source])"
             f"{_ROW_HASH + _UNTITLED if label == 'Paper' else ''}")
+
+
+# the relationships of a paper that its venues' statistics count
+_VENUE_RELS = ("PRESENTED_AT", "HAS_CODE", "HAS_ARTIFACT")
 
 
 def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
@@ -89,20 +96,18 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
     else:
         statement = head + f"MERGE (a)-[r:`{rel}`]->(b) SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}"
     counted = [(count, "a" if side == "start" else "b") for count, side in counted_at(rel, start, end)]
-    # a paper's venue statistics count its code and artifacts; a venue's, its papers
-    venue_of = "a" if rel in ("HAS_CODE", "HAS_ARTIFACT") and start == "Paper" else None
+    # a paper's venue statistics count its code, artifacts and venues
+    counted_paper = "a" if rel in _VENUE_RELS and start == "Paper" else None
     if counted:  # e.g. an author's paper_count: once per node, after this batch's relationships
-        statement += f" WITH DISTINCT {', '.join(sorted({var for _, var in counted} | ({venue_of} - {None})))}"
+        statement += f" WITH DISTINCT {', '.join(sorted({var for _, var in counted} | ({counted_paper} - {None})))}"
         statement += "".join(f" {recount(count, var)}" for count, var in counted)
     # a Hub account's statistics count the papers that link its artifacts
     if rel == "HAS_ARTIFACT":
         statement += (" " if counted else " WITH DISTINCT a, b ") + mark_owners_of("b")
     elif rel == "OWNS":
         statement += f" WITH DISTINCT a SET a.`{PENDING}` = true"
-    if venue_of:
-        statement += " " + mark_venues_of(venue_of)
-    elif rel == "PRESENTED_AT":
-        statement += f" WITH DISTINCT b SET b.`{PENDING}` = true"
+    if counted_paper:
+        statement += ("" if counted or rel == "HAS_ARTIFACT" else " WITH DISTINCT a") + " " + mark_paper("a")
     return statement
 
 
@@ -116,9 +121,9 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     var_of = {"start": "x", "end": "o"} if outgoing else {"start": "o", "end": "x"}
     recounts = "".join(" " + recount(count, var_of[side], check_label=True)  # withdrawn: recount both ends
                        for count, side in counted_at(rel, start, end))
-    # a venue that loses a paper has its statistics recomputed (the paper's own venues are
-    # marked when the paper is written, later in the same batch)
-    mark = f" SET o.`{PENDING}` = true" if rel == "PRESENTED_AT" else ""
+    # a paper that loses a venue, its code or an artifact: its venues' statistics change
+    paper = var_of["start"] if rel in _VENUE_RELS and start == "Paper" else None
+    mark = " " + mark_paper(paper) if paper else ""
     if rel == "HAS_ARTIFACT":  # the artifact's owners lose a linking paper
         mark += " " + mark_owners_of(var_of["end"])
     orphan_venues = (f" FOREACH (v IN [(o)-[:PRESENTED_AT]->(v:Venue) | v] | SET v.`{PENDING}` = true)"

@@ -157,3 +157,33 @@ def test_workshop_statistics_follow_a_fact_another_source_adds(graph, tmp_path):
     assert linkage(graph) == {}
     graph.ensure_schema()
     assert linkage(graph) == expected
+
+
+def test_workshop_statistics_follow_papers_that_move_and_lose_facts(graph, tmp_path):
+    """Kept by differences: a paper that changes workshop takes its part in the statistics
+    with it, and one that loses its code is counted again (expected values from
+    the rows, by sample_truth)."""
+    rows = read_jsonl(SAMPLES / "neurips2023-workshops.jsonl")
+    path = tmp_path / "papers.jsonl"
+    write_jsonl(path, rows)
+    graph.load([path])
+    assert linkage(graph) == truth.workshop_linkage(rows)
+    workshops = sorted({r["id"] for r in rows})
+    mover = next(r for r in rows if r["arxiv_id"] and any(u.strip() for u in r["GitHub"]))
+    elsewhere = next(w for w in workshops if w != mover["id"])
+    loser = next(r for r in rows if r is not mover and any(u.strip() for u in r["GitHub"]))
+    changed = [dict(r, id=elsewhere) if r is mover else dict(r, GitHub=[""]) if r is loser else r for r in rows]
+    write_jsonl(path, changed)  # the same file: its rows now say something else
+    graph.load([path])
+    expected = truth.workshop_linkage(changed)
+    assert expected != truth.workshop_linkage(rows)
+    assert linkage(graph) == expected
+    # a graph whose statistics were kept before papers kept their part in them: the next load's
+    # schema step counts every venue again, and later differences start from there
+    run(graph, "MATCH (p:Paper) REMOVE p.venue_counted")
+    run(graph, "MATCH (v:Venue) SET v.with_code = 1000")
+    graph.ensure_schema()
+    assert linkage(graph) == expected
+    write_jsonl(path, rows)
+    graph.load([path])
+    assert linkage(graph) == truth.workshop_linkage(rows)
