@@ -35,7 +35,7 @@ from citegraph.server.admin_import import import_finished, import_script, run_im
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
 from graph.counts import refresh_counts, refresh_stats
-from graph.lazy import lazy
+from graph.lazy import HIDDEN, lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
 from graph.rdf import DEFAULT_BASE_IRI
 from graph.rdf_formats import FORMATS as RDF_FORMATS
@@ -375,6 +375,13 @@ class CiteGraph:
             session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
             summary = session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         return summary.counters.nodes_deleted
+
+
+def without_dataframes() -> None:
+    """Have the Neo4j driver, when it is first used, find pandas and pyarrow absent. It imports
+    them (about half a second) only to take their objects as query parameters and to turn
+    results into DataFrames; the command line does neither, so its commands start sooner."""
+    HIDDEN["neo4j"] = ("pandas", "pyarrow")
 
 
 def write_import_files(paths: list[str | Path], out_dir: str | Path, fmt: str = "auto", *,

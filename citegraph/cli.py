@@ -71,6 +71,7 @@ def connection_options(fn):
 
 def open_graph(kwargs: dict):
     conn = {k: kwargs.pop(k, None) for k in ("uri", "user", "password", "database", "home")}
+    api.without_dataframes()
     return api.CiteGraph.connect(**conn)
 
 

@@ -76,3 +76,15 @@ def test_loaders_do_not_import_the_driver_or_the_api():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_commands_import_the_driver_without_pandas_and_pandas_stays_importable():
+    # the command line's driver skips pandas and pyarrow (half a second); a later import of
+    # either (a loader reading Parquet) still works
+    code = ("import sys; from citegraph import api; api.without_dataframes(); "
+            "from graph.reader import neo4j; neo4j.GraphDatabase; "
+            "before = [m in sys.modules for m in ('pandas', 'pyarrow')]; "
+            "import pyarrow.parquet, pandas; print(before, pandas.DataFrame({'a': [1]}).shape)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "[False, False] (1, 1)", done.stderr
