@@ -40,7 +40,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import RESULTS, bench_server, dataset, machine, peak_rss_mb, run_child
+from benchmarks.common import REPO, RESULTS, bench_server, dataset, machine, peak_rss_mb, run_child
 
 EGO_QUERIES = ("coauthors", "author-profile", "collaboration-path", "paper", "citations-of")
 GLOBAL_QUERIES = ("top-authors", "workshop-linkage", "most-cited", "top-artifacts", "top-hub-accounts")
@@ -198,8 +198,8 @@ def small_loads(data: Path, env: dict) -> dict:
     inside = [run_child(["-m", "benchmarks.run", "--child", "load", str(small_rows(data, f"{tag}p{k}"))], env)
               for k in range(3)]
     started = time.perf_counter()
-    cli = subprocess.run([str(Path(sys.executable).parent / "citegraph"), "load", str(small_rows(data, f"{tag}c"))],
-                         capture_output=True, text=True, env={**os.environ, **env})
+    cli = subprocess.run([sys.executable, "-m", "citegraph.cli", "load", str(small_rows(data, f"{tag}c"))],
+                         capture_output=True, text=True, env={**os.environ, **env}, cwd=REPO)
     wall = time.perf_counter() - started
     if cli.returncode != 0:
         raise RuntimeError(f"citegraph load failed:\n{cli.stderr[-3000:]}")
