@@ -54,7 +54,7 @@ def child_load(paths: str, bulk: str = "0", id_scheme: str = "auto", batch: str 
     with CiteGraph.connect() as cg:
         s = cg.load(paths.split(","), progress=False, bulk=bulk == "1", id_scheme=id_scheme, batch_size=int(batch))
     print(json.dumps({"seconds": s.seconds, "read": s.read, "loaded": s.loaded, "unchanged": s.unchanged,
-                      "rejected": s.rejected, "counts": s.counts, "peak_rss_mb": peak_rss_mb()}))
+                      "rejected": s.rejected, "counts": s.counts, "phases": s.phases, "peak_rss_mb": peak_rss_mb()}))
 
 
 def child_analyze() -> None:
@@ -260,6 +260,7 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
         bulk = run_child(["-m", "benchmarks.run", "--child", "load",
                           f"{data / 'papers.jsonl'},{data / 'citations.tsv'}", "1", "raw"], env)
         row["bulk"] = {"seconds": round(bulk["seconds"], 2), "import_seconds": bulk["counts"]["import_seconds"],
+                       "phases": {k: round(v, 1) for k, v in bulk.get("phases", {}).items()},
                        "peak_rss_mb": bulk["peak_rss_mb"]}
         save(row)
     if "loads" in steps:

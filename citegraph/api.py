@@ -34,7 +34,7 @@ from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
-from graph.counts import refresh_counts, refresh_stats
+from graph.counts import ensure_counts, refresh_counts, refresh_stats
 from graph.lazy import HIDDEN, lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
 from graph.rdf import DEFAULT_BASE_IRI
@@ -61,6 +61,8 @@ class LoadSummary:
     skipped: list = field(default_factory=list)  # [{path, reason}]: files in a folder that hold no data
     counts: dict = field(default_factory=dict)  # nodes_created, relationships_created, ...
     seconds: float = 0.0
+    # --bulk: seconds of each step (read, csv, import, restart, indexes, counts)
+    phases: dict = field(default_factory=dict)
 
     def reject(self, reject: dict, rejects_file=None) -> None:
         """Record a reject ({source, line, reason[, raw]}); ``--rejects`` keeps the raw row too."""
@@ -73,6 +75,7 @@ class LoadSummary:
             "read": self.read, "loaded": self.loaded, "rejected": self.rejected, "unchanged": self.unchanged,
             "rejects": self.rejects, "warnings": self.warnings, "files": self.files, "skipped": self.skipped,
             **self.counts, "seconds": round(self.seconds, 3),
+            **({"phases": {k: round(v, 3) for k, v in self.phases.items()}} if self.phases else {}),
         }
 
 
@@ -166,12 +169,14 @@ class CiteGraph:
         database = self.database or "neo4j"
         for stale in (server.home / "import").glob("bulk-*"):  # files a killed bulk load left behind
             shutil.rmtree(stale, ignore_errors=True)
+        started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="bulk-", dir=server.home / "import") as workdir:
             writer = BulkWriter(Path(workdir), importer=lambda nodes, rels: run_import(
                 server, nodes, rels, database, array_delimiter=ARRAY))
             try:
                 for path in files:
                     _load_file(path, fmt, options, summary, rejects_file, show, writer)
+                read = time.perf_counter()
                 written = writer.close()
             except KeyboardInterrupt:
                 raise Interrupted(
@@ -182,7 +187,12 @@ class CiteGraph:
         self.driver.close()
         self.driver = open_driver(self._settings)
         killpoints.point("bulk.schema")
-        self.ensure_schema()
+        imported = time.perf_counter()
+        ensure_schema(self.driver, self.database, counts=False)
+        indexed = time.perf_counter()
+        ensure_counts(self.driver, self.database)
+        summary.phases = {"read": read - started, **written.phases, "indexes": indexed - imported,
+                          "counts": time.perf_counter() - indexed}
         import_finished(server)
 
     def _unchanged(self, fingerprints: list[tuple[str, str]]) -> set:

@@ -51,6 +51,10 @@ class ApiChoice(click.Choice):
     def choices(self, _):  # click.Choice sets it in __init__; the API is asked instead
         pass
 
+# --bulk's steps, as the summary names them
+BULK_PHASES = {"read": "reading the inputs", "csv": "writing the CSV files", "import": "neo4j-admin import",
+               "restart": "server stop and start", "indexes": "constraints and indexes",
+               "counts": "counts and statistics"}
 EXIT_REJECTS = 3  # `load` read everything but rejected some rows
 
 
@@ -413,6 +417,8 @@ def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_siz
         else:
             click.echo(f"{summary.loaded} rows loaded, {summary.rejected} rejected in {summary.seconds:.1f} s; "
                        f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
+            if summary.phases:  # --bulk: where the time went
+                click.echo("  " + ", ".join(f"{BULK_PHASES.get(k, k)} {v:.1f} s" for k, v in summary.phases.items()))
         for r in summary.rejects[:20]:
             where = f"{r['source']}:{r['line']}" if r["line"] is not None else r["source"]
             click.echo(f"  rejected {where}: {r['reason']}", err=True)

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -61,7 +62,8 @@ class BulkWriter:
         self.source: str | None = None
         self.paper_ids: dict = {}  # (kind, value) -> paper id
         self.parent: dict[str, str] = {}  # paper id -> the id it was found to be (union-find)
-        self.paper_sources: dict[str, set] = defaultdict(set)
+        self.paper_sources: dict[str, frozenset] = {}  # paper id -> its sources (a set shared by many)
+        self._sets: dict[frozenset, frozenset] = {}  # one object per combination of sources or labels
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
@@ -121,6 +123,17 @@ class BulkWriter:
             self.title_keys.setdefault(root, ref.bibkey)
         return root, True
 
+    def _shared(self, names) -> frozenset:
+        """The frozenset of ``names``, one object for every node that has the same (a million
+        papers and authors mostly share a handful of source lists and labels)."""
+        names = frozenset(names)
+        return self._sets.setdefault(names, names)
+
+    def _add_sources(self, key: str, names) -> None:
+        old = self.paper_sources.get(key)
+        if old is None or not old.issuperset(names):
+            self.paper_sources[key] = self._shared(names if old is None else old.union(names))
+
     # -- records --------------------------------------------------------------------
     def add(self, records, origin=None) -> None:
         """The records of one input row; ``origin`` is the row's (source, line)."""
@@ -131,7 +144,7 @@ class BulkWriter:
             if isinstance(rec, Node) and rec.label == "Paper":
                 key, new = self._resolve(rec.key)
                 seen = key in self.paper_sources
-                self.paper_sources[key].update(rec.sources or [self.source])
+                self._add_sources(key, rec.sources or [self.source])
                 if seen and not new and not rec.props and not rec.row_hash:
                     continue  # a stub of a paper named before, by the same identifiers: only its source is news
                 props = {**(rec.key.id_props() if isinstance(rec.key, PaperRef) else {}), **rec.props}
@@ -142,13 +155,15 @@ class BulkWriter:
                 entry = self.nodes.get((rec.label, rec.key))
                 if entry is None:
                     self.nodes[(rec.label, rec.key)] = [dict(rec.props), dict(rec.create_props),
-                                                        set(rec.extra_labels), set(rec.sources or [self.source]),
-                                                        origin]
+                                                        self._shared(rec.extra_labels),
+                                                        self._shared(rec.sources or [self.source]), origin]
                 else:
                     entry[0].update(rec.props)
                     fold_create_props(rec.label, entry[1], rec.create_props)
-                    entry[2].update(rec.extra_labels)
-                    entry[3].update(rec.sources or [self.source])
+                    if not entry[2].issuperset(rec.extra_labels):
+                        entry[2] = self._shared(entry[2].union(rec.extra_labels))
+                    if not entry[3].issuperset(rec.sources or [self.source]):
+                        entry[3] = self._shared(entry[3].union(rec.sources or [self.source]))
             elif isinstance(rec, Edge):
                 start = self.paper_id(rec.start_key) if rec.start_label == "Paper" else rec.start_key
                 end = self.paper_id(rec.end_key) if rec.end_label == "Paper" else rec.end_key
@@ -165,9 +180,14 @@ class BulkWriter:
 
     def close(self) -> Written:
         """Write the CSV files, import them; return what the import kept and what it left out."""
+        started = time.perf_counter()
         node_args, rel_args = self.finish()
+        written = time.perf_counter()
         seconds, report = self.importer(node_args, rel_args)
         self.written.import_seconds = seconds
+        # the server's stop and start around the import
+        restart = time.perf_counter() - written - seconds
+        self.written.phases = {"csv": written - started, "import": seconds, "restart": restart}
         self.written.not_kept = self.not_kept(report)
         self.written.nodes_created -= sum(1 for line in report if _DUPLICATE_ID.match(line))
         self.written.relationships_created -= sum(1 for line in report if _MISSING_NODE.match(line))
@@ -208,9 +228,11 @@ class BulkWriter:
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f:
             for line in f:
                 lines[self._find(json.loads(line)[0])] += 1
-        sources: dict = defaultdict(set)
+        joined: dict = defaultdict(set)  # sources of papers found to be another, for that one
         for key, names in self.paper_sources.items():
-            sources[self._find(key)] |= names
+            root = self._find(key)
+            if root != key:
+                joined[root] |= names
         merged_from: dict = defaultdict(list)
         for paper_id, notes in self.evidence:
             merged_from[self._find(paper_id)] += notes
@@ -222,13 +244,13 @@ class BulkWriter:
             w = csv.writer(out)
             w.writerow([f"{node.key}:ID(Paper)", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
 
-            def write(root, values):
+            def write(root, values, row_hashes):
                 values = {k: v for k, v in values.items() if v is not None}
-                values["sources"] = sorted(sources[root])
+                values["sources"] = sorted(self.paper_sources.get(root, frozenset()) | joined.get(root, set()))
                 if merged_from.get(root):
                     values["merged_from"] = merged_from[root]
-                if hashes.get(root):
-                    values["row_hashes"] = hashes[root]
+                if row_hashes:
+                    values["row_hashes"] = row_hashes
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
                 w.writerow([root, *[_cell(values.get(q.name)) for q in props], labels])
                 self.written.nodes_created += 1
@@ -236,17 +258,18 @@ class BulkWriter:
             for line in f:
                 key, p, create, _ = json.loads(line)
                 root = self._find(key)
-                hashes[root] += p.pop("row_hashes", [])
-                if lines[root] == 1:
-                    write(root, {**create, **p})
+                row_hashes = p.pop("row_hashes", [])
+                if lines[root] == 1:  # most papers: written at once, nothing kept
+                    write(root, {**create, **p}, row_hashes)
                     continue
+                hashes[root] += row_hashes
                 merged = pending.get(root)
                 if merged is None:
                     merged = pending[root] = [dict(create), lines[root]]
                 merged[0].update(p)  # None removes, as SET n += {k: null} does
                 merged[1] -= 1
                 if merged[1] == 0:
-                    write(root, pending.pop(root)[0])
+                    write(root, pending.pop(root)[0], hashes.pop(root))
         return str(path)
 
     def _write_edges(self, group: tuple) -> str:

@@ -31,10 +31,12 @@ def schema_statements() -> list[str]:
     return statements
 
 
-def ensure_schema(driver: neo4j.Driver, database: str | None = None) -> None:
-    """Create every constraint and index (schema commands cannot share a transaction)."""
+def ensure_schema(driver: neo4j.Driver, database: str | None = None, *, counts: bool = True) -> None:
+    """Create every constraint and index (schema commands cannot share a transaction); then,
+    unless ``counts`` is false, fill in kept counts a graph lacks (``graph.counts.ensure_counts``)."""
     with driver.session(database=database) as session:
         for statement in schema_statements():
             session.run(statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
-    ensure_counts(driver, database)  # a graph from neo4j-admin import, or from before counts existed
+    if counts:
+        ensure_counts(driver, database)  # a graph from neo4j-admin import, or from before counts existed

@@ -25,6 +25,7 @@ class Written:
     labels_added: int = 0
     self_citations: int = 0  # CITES between two identifiers that turned out to be one paper: not written
     import_seconds: float | None = None  # bulk only: neo4j-admin import itself
+    phases: dict = field(default_factory=dict)  # bulk only: seconds of writing the CSV files, import, restart
     not_kept: list = field(default_factory=list)  # [{source, line, reason}]: asked for, not in the database
 
     def add(self, counters) -> None:
@@ -37,7 +38,7 @@ class Written:
 
     def counts(self) -> dict:
         """The numbers, as a load summary shows them."""
-        out = {k: v for k, v in self.__dict__.items() if k not in ("not_kept", "import_seconds")}
+        out = {k: v for k, v in self.__dict__.items() if k not in ("not_kept", "import_seconds", "phases")}
         if self.import_seconds is not None:
             out["import_seconds"] = round(self.import_seconds, 3)
             out["import_skipped"] = len(self.not_kept)

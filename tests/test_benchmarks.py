@@ -90,7 +90,7 @@ def test_unknown_steps_are_refused_naming_the_steps():
                           capture_output=True, text=True, cwd=SAMPLE.parents[1])
     assert done.returncode == 2
     assert "unknown step(s) lunch" in done.stderr and "bulk,loads" not in done.stderr
-    assert "the steps are bulk, loads, queries, analyze, export, merge, reset, naive" in done.stderr
+    assert "the steps are bulk, loads, small, queries, analyze, export, merge, reset, naive" in done.stderr
 
 
 def test_a_run_without_timed_steps_has_no_plot_but_a_table(tmp_path):
@@ -104,3 +104,19 @@ def test_a_run_without_timed_steps_has_no_plot_but_a_table(tmp_path):
     partial = {k: FULL[k] for k in ("papers", "authorships", "citations", "bulk", "first_load")}
     plot({**report, "rows": [partial]}, tmp_path / "report.png")
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_small_rows_are_new_papers_of_known_authors_and_venues(tmp_path):
+    from benchmarks.run import small_rows
+
+    rows = [{"proceedings": f"https://openreview.net/forum?id=P{i}", "title": f"T{i}", "authors": [f"A{i}", "B"],
+             "id": f"Workshop/W{i % 2}", "arxiv_id": f"2301.0000{i}", "bibtext": "@x{y}"} for i in range(12)]
+    (tmp_path / "papers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    made = [json.loads(line) for line in small_rows(tmp_path, "t1").read_text().splitlines()]
+    assert len(made) == 10
+    assert not {m["proceedings"] for m in made} & {r["proceedings"] for r in rows}
+    assert not {m["title"] for m in made} & {r["title"] for r in rows}
+    assert [(m["authors"], m["id"]) for m in made] == [(r["authors"], r["id"]) for r in rows[:10]]
+    # no identifier that would make one of them an existing paper
+    assert all(m["arxiv_id"] == "" and m["bibtext"] == "" for m in made)
+    assert small_rows(tmp_path, "t2").read_text() != small_rows(tmp_path, "t1").read_text()

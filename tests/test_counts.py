@@ -119,6 +119,17 @@ def test_global_rankings_read_an_index_not_every_node(graph):
     assert "Expand" not in text and "Paper" not in text, text
 
 
+def test_the_end_of_a_load_finds_marked_papers_by_index(graph):
+    # a 10-row load into a million papers must not visit every paper to find the ten it marked
+    from graph.counts import PAPER_STATS_STATEMENT
+
+    graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
+    with graph.driver.session(database=graph.database) as session:
+        plan = session.run("EXPLAIN " + PAPER_STATS_STATEMENT).consume().plan
+    text = str(plan)
+    assert "NodeIndexScan" in text and "NodeByLabelScan" not in text and "AllNodesScan" not in text, text
+
+
 def test_stats_recount_repairs_counts_after_hand_written_cypher(graph, cli_env):
     import subprocess
     import sys
