@@ -112,7 +112,16 @@ def stale_counts(cg: CiteGraph) -> list[dict]:
                    "RETURN 'HubAccount ' + h.name AS label, [h.linked_artifacts, h.paper_count] AS stored, "
                    "[artifacts, papers] AS actual LIMIT 5")
     # a finished load leaves no venue or account waiting for its statistics
-    out += run(cg, "MATCH (v) WHERE (v:Venue OR v:HubAccount) AND v.stats_pending IS NOT NULL "
+    # each paper's entry per venue (what the venue counts of it, the base of later differences)
+    # is what the paper is now
+    out += run(cg, "MATCH (p:Paper) WITH p, COLLECT { MATCH (p)-[:PRESENTED_AT]->(v:Venue) "
+                   "RETURN (CASE WHEN p.arxiv_id IS NULL THEN '0' ELSE '1' END) + "
+                   "(CASE WHEN p.hf_paper_url IS NULL THEN '0' ELSE '1' END) + "
+                   "(CASE WHEN EXISTS { (p)-[:HAS_CODE]->() } THEN '1' ELSE '0' END) + "
+                   "(CASE WHEN EXISTS { (p)-[:HAS_ARTIFACT]->() } THEN '1' ELSE '0' END) + v.id AS e ORDER BY e } "
+                   "AS actual WHERE coalesce(p.venue_counted, []) <> actual "
+                   "RETURN 'Paper ' + p.id AS label, p.venue_counted AS stored, actual LIMIT 5")
+    out += run(cg, "MATCH (v) WHERE (v:Venue OR v:HubAccount OR v:Paper) AND v.stats_pending IS NOT NULL "
                    "RETURN labels(v)[0] + ' ' + coalesce(v.id, v.name) AS label, 'stats_pending' AS stored, "
                    "'recomputed' AS actual LIMIT 5")
     # a paper without a title is labelled Untitled (the Browser captions it by its id), and only then
