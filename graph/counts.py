@@ -100,12 +100,12 @@ def _stat_terms(entry: str) -> list[str]:
     return ["1", *(f"toInteger(substring({entry}, {i}, 1))" for i in range(4))]
 
 
+_STORED = f"[{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}]"
+
 # Marked venues (new ones, and those that lost a paper) are recounted from all their papers,
 # in one transaction each. The venue is locked first (the mark is written), so a marked paper's
 # delta cannot slip in between what is read here and what is written; every paper's entry for
 # the venue is set to what was counted.
-_STORED = f"[{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}]"
-
 VENUE_STATS_STATEMENT = (
     "MATCH (v:Venue) WHERE $all OR v.`" + PENDING + "` IS NOT NULL CALL (v) { "
     f"SET v.`{PENDING}` = true WITH v "
@@ -154,11 +154,25 @@ ACCOUNT_STATS_STATEMENT = (
 )
 
 
+# Before every venue is recounted (``stats --recount``, the end of --bulk): entries of papers no
+# longer at a venue (a relationship deleted by hand-written Cypher), which a later difference
+# would take away from the venue a second time.
+STALE_ENTRIES_STATEMENT = (
+    f"MATCH (p:Paper) WHERE p.`{COUNTED}` IS NOT NULL "
+    f"WITH p, [e IN p.`{COUNTED}` WHERE EXISTS {{ (p)-[:PRESENTED_AT]->(:Venue {{id: substring(e, 4)}}) }}] AS kept "
+    f"WHERE size(kept) < size(p.`{COUNTED}`) "
+    f"CALL (p, kept) {{ SET p.`{COUNTED}` = CASE WHEN size(kept) = 0 THEN null ELSE kept END }} "
+    "IN TRANSACTIONS OF 10000 ROWS"
+)
+
+
 def refresh_stats(driver: neo4j.Driver, database: str | None = None, *, pending_only: bool = False) -> int:
     """Recompute the statistics of every venue and Hub account, or bring the marked ones up to
     date; returns how many statistic values changed."""
     changed = 0
     with driver.session(database=database) as session:
+        if not pending_only:
+            run_retried(session, STALE_ENTRIES_STATEMENT)
         for statement in (VENUE_STATS_STATEMENT, PAPER_STATS_STATEMENT):
             changed += value_retried(session, statement, "changed", all=not pending_only) or 0
         return changed + run_retried(session, ACCOUNT_STATS_STATEMENT, all=not pending_only).counters.properties_set

@@ -121,8 +121,9 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     var_of = {"start": "x", "end": "o"} if outgoing else {"start": "o", "end": "x"}
     recounts = "".join(" " + recount(count, var_of[side], check_label=True)  # withdrawn: recount both ends
                        for count, side in counted_at(rel, start, end))
-    # a paper that loses a venue, its code or an artifact: its venues' statistics change
-    paper = var_of["start"] if rel in _VENUE_RELS and start == "Paper" else None
+    # a paper that loses a venue, its code or an artifact: its venues' statistics change (these
+    # relationships start at papers)
+    paper = var_of["start"] if rel in _VENUE_RELS else None
     mark = " " + mark_paper(paper) if paper else ""
     if rel == "HAS_ARTIFACT":  # the artifact's owners lose a linking paper
         mark += " " + mark_owners_of(var_of["end"])
