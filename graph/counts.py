@@ -78,21 +78,21 @@ FACT_DIGITS = ("(CASE WHEN {p}.arxiv_id IS NULL THEN '0' ELSE '1' END + "
                "CASE WHEN EXISTS {{ ({p})-[:HAS_ARTIFACT]->() }} THEN '1' ELSE '0' END)")
 
 
-def mark_paper(var: str) -> str:
-    """A clause marking paper ``var``: its venues' statistics are brought up to date by the
-    difference between what they count of it and what it is now (the statement goes on)."""
+def mark(var: str) -> str:
+    """A clause marking node ``var`` (the statement goes on): a paper's venues are brought up
+    to date by the difference it makes; a venue or Hub account is recounted."""
     return f"SET {var}.`{PENDING}` = true"
 
 
 def mark_venues_of(var: str) -> str:
     """A clause marking the venues of paper ``var`` for a full recount (for a paper that goes,
     whose part in them no delta can take back); it ends the statement."""
-    return f"WITH DISTINCT {var} MATCH ({var})-[:PRESENTED_AT]->(venue:Venue) SET venue.`{PENDING}` = true"
+    return f"WITH DISTINCT {var} MATCH ({var})-[:PRESENTED_AT]->(venue:Venue) {mark('venue')}"
 
 
 def mark_owners_of(var: str) -> str:
     """A clause marking the Hub accounts that own artifact ``var`` (the statement goes on)."""
-    return f"FOREACH (owner IN [(owner:HubAccount)-[:OWNS]->({var}) | owner] | SET owner.`{PENDING}` = true)"
+    return f"FOREACH (owner IN [(owner:HubAccount)-[:OWNS]->({var}) | owner] | {mark('owner')})"
 
 
 def _stat_terms(entry: str) -> list[str]:
@@ -108,7 +108,7 @@ _STORED = f"[{', '.join(f'coalesce(v.`{p}`, -1)' for p in VENUE_STATS)}]"
 # the venue is set to what was counted.
 VENUE_STATS_STATEMENT = (
     "MATCH (v:Venue) WHERE $all OR v.`" + PENDING + "` IS NOT NULL CALL (v) { "
-    f"SET v.`{PENDING}` = true WITH v "
+    f"{mark('v')} WITH v "
     "OPTIONAL MATCH (v)<-[:PRESENTED_AT]-(p:Paper) "
     f"WITH v, p, CASE WHEN p IS NULL THEN null ELSE {FACT_DIGITS.format(p='p')} + v.id END AS entry "
     f"CALL (p, v, entry) {{ WITH p, v, entry WHERE p IS NOT NULL AND NOT entry IN coalesce(p.`{COUNTED}`, []) "
@@ -174,7 +174,7 @@ def refresh_stats(driver: neo4j.Driver, database: str | None = None, *, pending_
         if not pending_only:
             run_retried(session, STALE_ENTRIES_STATEMENT)
         for statement in (VENUE_STATS_STATEMENT, PAPER_STATS_STATEMENT):
-            changed += value_retried(session, statement, "changed", all=not pending_only) or 0
+            changed += value_retried(session, statement, "changed", all=not pending_only)
         return changed + run_retried(session, ACCOUNT_STATS_STATEMENT, all=not pending_only).counters.properties_set
 
 

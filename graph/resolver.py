@@ -17,7 +17,7 @@ import os
 from collections import OrderedDict
 
 from graph import killpoints, paper_identity
-from graph.counts import PENDING, counted_at, mark_owners_of, mark_venues_of, recount
+from graph.counts import counted_at, mark, mark_owners_of, mark_venues_of, recount
 from graph.lazy import lazy
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 from graph.papers import PREFIX, PROPERTY
@@ -119,13 +119,13 @@ def move_statements() -> list[str]:
     for rel, old, new, x_side in _paper_sides():
         recounts = "".join(f" {recount(count, 'x', check_label=True)}"
                            for count, side in counted_at(rel.type, None, None) if side == x_side)
-        mark = f" SET x.`{PENDING}` = true" if rel.type == "PRESENTED_AT" else ""
+        marks = " " + mark("x") if rel.type == "PRESENTED_AT" else ""
         if rel.type == "HAS_ARTIFACT":
-            mark += " " + mark_owners_of("x")
+            marks += " " + mark_owners_of("x")
         statements.append(
             "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
             f"CALL (keep, gone) {{ MATCH {old} WHERE x <> keep WITH keep, x, r LIMIT $chunk {_fold(new)} "
-            f"DELETE r WITH DISTINCT x{recounts}{mark} RETURN count(x) AS moved }} "
+            f"DELETE r WITH DISTINCT x{recounts}{marks} RETURN count(x) AS moved }} "
             "RETURN sum(moved) AS moved")
     return statements
 

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 
 from graph import killpoints
-from graph.counts import PENDING, VENUE_FACTS, counted_at, mark_owners_of, mark_paper, recount
+from graph.counts import VENUE_FACTS, counted_at, mark, mark_owners_of, recount
 from graph.identity import PREFERRED_NAME_CYPHER, fold_create_props
 from graph.lazy import lazy
 from graph.model import ARTIFACT_LABELS, NODES, UNTITLED, check_label, check_rel_type
@@ -52,9 +52,9 @@ _ROW_HASH = (" FOREACH (_ IN CASE WHEN row.hash IS NULL THEN [] ELSE [1] END | S
 # A paper row that sets (or removes) what venue statistics count marks the paper; a stub of a
 # cited paper, or a row that changes nothing counted, does not (citation loads write many).
 _MARK_PAPER = (" FOREACH (_ IN CASE WHEN any(k IN keys(row.props) WHERE k IN $venue_facts) THEN [1] ELSE [] END | "
-               + mark_paper("n") + ")")
+               + mark("n") + ")")
 # A new venue is counted from scratch (it may have no papers; its statistics are still numbers).
-_NEW_VENUE = f" ON CREATE SET n.`{PENDING}` = true"
+_NEW_VENUE = " ON CREATE " + mark("n")
 
 
 def node_statement(label: str, extra_labels: tuple[str, ...]) -> str:
@@ -105,9 +105,10 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
     if rel == "HAS_ARTIFACT":
         statement += (" " if counted else " WITH DISTINCT a, b ") + mark_owners_of("b")
     elif rel == "OWNS":
-        statement += f" WITH DISTINCT a SET a.`{PENDING}` = true"
+        statement += " WITH DISTINCT a " + mark("a")
     if counted_paper:
-        statement += ("" if counted or rel == "HAS_ARTIFACT" else " WITH DISTINCT a") + " " + mark_paper("a")
+        in_scope = counted or rel == "HAS_ARTIFACT"  # the clauses above kept one row per paper already
+        statement += ("" if in_scope else " WITH DISTINCT a") + " " + mark("a")
     return statement
 
 
@@ -124,10 +125,10 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
     # a paper that loses a venue, its code or an artifact: its venues' statistics change (these
     # relationships start at papers)
     paper = var_of["start"] if rel in _VENUE_RELS else None
-    mark = " " + mark_paper(paper) if paper else ""
+    marks = " " + mark(paper) if paper else ""
     if rel == "HAS_ARTIFACT":  # the artifact's owners lose a linking paper
-        mark += " " + mark_owners_of(var_of["end"])
-    orphan_venues = (f" FOREACH (v IN [(o)-[:PRESENTED_AT]->(v:Venue) | v] | SET v.`{PENDING}` = true)"
+        marks += " " + mark_owners_of(var_of["end"])
+    orphan_venues = (f" FOREACH (v IN [(o)-[:PRESENTED_AT]->(v:Venue) | v] | {mark('v')})"
                      if other in (None, "Paper") else "")
     if rel != "HAS_ARTIFACT" and (other is None or other in ARTIFACT_LABELS):  # an artifact that goes
         orphan_venues += " " + mark_owners_of("o")
@@ -135,7 +136,7 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
             f"WHERE NOT o.`{other_key}` IN row.keep AND $source IN coalesce(r.sources, []) "
             f"SET r.sources = [s IN r.sources WHERE s <> $source] "
             f"WITH x, r, o WHERE size(r.sources) = 0 DELETE r "
-            f"WITH DISTINCT x, o{recounts}{mark} "
+            f"WITH DISTINCT x, o{recounts}{marks} "
             # a node only this source asserted, and that no longer has any such link, goes too
             f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-(){orphan_venues} DETACH DELETE o")
 
