@@ -636,9 +636,11 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, communities_
 @click.option("--base-iri", help="base of the resources' IRIs (default https://w3id.org/citegraph/id/).")
 @click.option("--validate", "check", is_flag=True, help="validate the file against the SHACL shapes afterwards.")
 @click.option("--page-size", type=int, default=5000, show_default=True, help="nodes read from Neo4j per page.")
+@click.option("--processes", type=click.IntRange(min=1),
+              help="processes making N-Triples or N-Quads lines into a file (default: 2, or 1 on one core).")
 @connection_options
 @handle_errors
-def export_rdf(out, fmt, base_iri, check, page_size, **conn):
+def export_rdf(out, fmt, base_iri, check, page_size, processes, **conn):
     """Export the graph as RDF (schema.org, DCTERMS, FOAF, BIBO, FaBiO, CiTO, PROV), streamed.
 
     OUT is a file, or - for standard output. docs/rdf.md gives the mapping.
@@ -651,7 +653,7 @@ def export_rdf(out, fmt, base_iri, check, page_size, **conn):
     if out == "-" and check:
         raise CitegraphError("--validate needs a file, not standard output")
     with open_graph(conn) as cg:
-        stats = cg.export_rdf(out, fmt, base_iri, page_size)
+        stats = cg.export_rdf(out, fmt, base_iri, page_size, processes=processes)
     click.echo(f"wrote {stats.triples} triples to {out} in {stats.seconds:.1f} s "
                f"({stats.as_dict()['triples_per_second']} triples/s)", err=True)
     if stats.replaced_characters:

@@ -264,3 +264,27 @@ def test_ntriples_are_what_pyoxigraph_writes_itself(loaded, tmp_path):
     theirs = ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES),
                           format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
     assert sorted(ours) == sorted(theirs)
+
+
+def test_an_export_shared_among_processes_writes_what_one_process_writes(loaded, neo4j_server, tmp_path):
+    """Cut into slices of internal ids and dealt to several processes, an N-Triples or N-Quads
+    export writes the bytes one process writes, whatever the slice size and the number of
+    processes; nothing is left beside the output."""
+    from citegraph.api import CiteGraph
+    from citegraph.rdf.export import SLICE_IDS, export, id_slices
+
+    def connect():
+        return CiteGraph.connect(home=neo4j_server.home).driver
+
+    assert len(id_slices(loaded.driver, None, 3)) > 12  # many slices per process below
+    for fmt in ("ntriples", "nquads"):
+        one = tmp_path / f"one.{fmt}"
+        whole = export(loaded.driver, str(one), fmt, processes=1)
+        expected = one.read_bytes()
+        assert whole.triples == expected.count(b"\n") > 1000
+        for processes, slice_ids in [(2, 3), (3, 7), (2, SLICE_IDS)]:
+            out = tmp_path / f"shared-{processes}-{slice_ids}.{fmt}"
+            stats = export(loaded.driver, str(out), fmt, connect=connect, processes=processes, slice_ids=slice_ids)
+            assert out.read_bytes() == expected, (fmt, processes, slice_ids)
+            assert stats.triples == whole.triples and stats.nodes == whole.nodes
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

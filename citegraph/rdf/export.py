@@ -13,6 +13,7 @@ form to make in Python, and what pyoxigraph writes itself; a test compares):
 from __future__ import annotations
 
 import functools
+import glob
 import hashlib
 import io
 import multiprocessing
@@ -65,12 +66,15 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
+SLICE_IDS = 50_000  # internal ids per slice of a shared export (id_slices)
+
 _TYPED = {kind: f"^^<{dt}>" for kind, dt in DATATYPES.items() if kind != "string"}
 
 
-def row_query(label: str, part: tuple[int, int] | None = None) -> str:
-    """All nodes of a label (or of one ``(index, parts)`` share of their internal ids) with their
-    outgoing relationships (and a paper's authors).
+def row_query(label: str, sliced: bool = False) -> str:
+    """All nodes of a label (or those of one slice of internal ids, ``$lo`` to ``$hi``: a seek
+    per id, so each slice reads only its own part of the store) with their outgoing
+    relationships (and a paper's authors).
 
     Only the relationship types the model lets start at this label are expanded
     (an author's many AUTHORED relationships are read from the paper side)."""
@@ -79,8 +83,8 @@ def row_query(label: str, part: tuple[int, int] | None = None) -> str:
                if label == "Paper" else ", [] AS authors")
     out = (f"[(n)-[r:{types}]->(m) | {{type: type(r), props: properties(r), labels: labels(m), "
            f"key: coalesce(m.id, m.key, m.url, m.name)}}]" if types else "[]")
-    share = f" WHERE id(n) % {part[1]} = {part[0]}" if part else ""
-    return f"MATCH (n:`{label}`){share} RETURN n {{.*}} AS props, labels(n) AS labels, {out} AS out{authors}"
+    where = " WHERE id(n) IN range($lo, $hi)" if sliced else ""
+    return f"MATCH (n:`{label}`){where} RETURN n {{.*}} AS props, labels(n) AS labels, {out} AS out{authors}"
 
 
 def line_tail(graph: str | None) -> str:
@@ -103,13 +107,13 @@ class TripleMaker:
     are appended to a list rather than yielded one by one, IRIs of nodes and sources are
     made once, and a relationship is checked for a statement without building one."""
 
-    def __init__(self, base: str, tail: str = " .\n", xml_safe: bool = False, describe_sources: bool = True):
+    def __init__(self, base: str, tail: str = " .\n", xml_safe: bool = False):
         self.base = base
-        self.describe_sources = describe_sources  # False: a part of a split export (see export_split)
         self.tail = tail  # " .\n", or " <graph> .\n" for quads
         self.xml_safe = xml_safe
         self.replaced = 0  # characters RDF/XML could not carry
-        self.sources_seen: set[str] = set()
+        self.sources_seen: set[str] = set()  # described once, at the end (sources_described)
+        self.nodes = 0  # made so far (by every call of iter_chunks with this maker)
         self._iris = functools.lru_cache(maxsize=500_000)(self._node_iri)
         self._source_iris: dict[str, str] = {}
 
@@ -145,17 +149,20 @@ class TripleMaker:
         tail = self.tail
         for name in sources or ():
             lines.append(f"{subject} {P_SOURCE} {self._source_iri(name)}{tail}")
-            if name not in self.sources_seen:
-                self.sources_seen.add(name)
-                if self.describe_sources:
-                    lines.extend(self.source_description(name))
+            self.sources_seen.add(name)
 
-    def source_description(self, name: str) -> list[str]:
-        node = self._source_iri(name)
-        return [f"{node} {P_TYPE} {P_SOURCE_CLASS}{self.tail}", f"{node} {P_LABEL} {self.lit(name, 'string')}{self.tail}"]
+    def sources_described(self, names) -> str:
+        """The lines that describe sources (a class and a label each), in name order."""
+        lines = []
+        for name in sorted(names):
+            node = self._source_iri(name)
+            lines += (f"{node} {P_TYPE} {P_SOURCE_CLASS}{self.tail}",
+                      f"{node} {P_LABEL} {self.lit(name, 'string')}{self.tail}")
+        return "".join(lines)
 
     def node_lines(self, lines: list, label: str, props: dict, labels: list, out: list, authors: list) -> None:
-        """Append the lines of one node (and of its outgoing relationships) to ``lines``."""
+        """Append the lines of one node (and of its outgoing relationships) to ``lines`` (an item
+        may hold several lines: count them by their newlines, which only end lines)."""
         add = lines.append
         tail = self.tail
         s = self._iris(label, props[KEYS_OF[label]])
@@ -219,8 +226,8 @@ class TripleMaker:
         tail = self.tail
         digest = hashlib.sha1(f"{s[1:-1]} {predicate[1:-1]} {o[1:-1]}".encode()).hexdigest()[:24]
         st = f"<{self.base}statement/{digest}>"
-        lines += (f"{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}", f"{st} {P_SUBJECT} {s}{tail}",
-                  f"{st} {P_PREDICATE} {predicate}{tail}", f"{st} {P_OBJECT} {o}{tail}")
+        lines.append(f"{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}{st} {P_SUBJECT} {s}{tail}"
+                     f"{st} {P_PREDICATE} {predicate}{tail}{st} {P_OBJECT} {o}{tail}")  # four lines at once
         for name, value in rel_props.items():
             if name in REL_PROP_TERMS and value is not None:
                 pred, kind = REL_PROP_TERMS[name]
@@ -261,42 +268,62 @@ REL_PREDICATES = {rel: _iri(m.predicate) for rel, m in REL_MAPPINGS.items()}
 
 
 def _rows(driver, database: str | None, page_size: int, stats: ExportStats | None,
-          part: tuple[int, int] | None = None) -> Iterator:
-    """(label, row) for every node (of one ``(index, parts)`` share of the internal ids, when
-    given); the driver pulls ``page_size`` records at a time, so memory holds one page. (A
-    reader thread was tried: the GIL made it slower, not faster; a second process is not.)"""
+          slices: list[tuple[str, int, int]] | None = None) -> Iterator:
+    """(label, row) for every node (or for the nodes of the given ``(label, lo, hi)`` slices of
+    internal ids); the driver pulls ``page_size`` records at a time, so memory holds one page.
+    (A reader thread was tried: the GIL made it slower, not faster; a second process is not.)"""
     with driver.session(database=database, default_access_mode="READ", fetch_size=page_size,
                         notifications_disabled_classifications=QUIET) as session:
-        for node in NODE_TYPES:
+        for label, lo, hi in slices if slices is not None else [(n.label, None, None) for n in NODE_TYPES]:
             count = 0
-            for record in session.run(row_query(node.label, part)):
+            for record in session.run(row_query(label, lo is not None), lo=lo, hi=hi):
                 count += 1
-                yield node.label, record.values()
+                yield label, record.values()
             if stats is not None:
-                stats.nodes[node.label] = count
+                stats.nodes[label] = stats.nodes.get(label, 0) + count
+
+
+def id_slices(driver, database: str | None, size: int = SLICE_IDS) -> list[tuple[str, int, int]]:
+    """``(label, lo, hi)``: every label's span of internal ids, cut into slices of ``size`` ids,
+    in the order an export writes them."""
+    slices = []
+    with driver.session(database=database, default_access_mode="READ",
+                        notifications_disabled_classifications=QUIET) as session:
+        for node in NODE_TYPES:
+            span = session.run(f"MATCH (n:`{node.label}`) RETURN min(id(n)) AS lo, max(id(n)) AS hi").single()
+            if span["lo"] is not None:
+                slices += [(node.label, lo, min(lo + size - 1, span["hi"]))
+                           for lo in range(span["lo"], span["hi"] + 1, size)]
+    return slices
 
 
 def iter_chunks(driver, database: str | None = None, base: str = DEFAULT_BASE_IRI, page_size: int = 5000,
                 stats: ExportStats | None = None, graph: str | None = None, xml_safe: bool = False,
-                maker: TripleMaker | None = None, part: tuple[int, int] | None = None) -> Iterator[str]:
-    """Every triple of the graph (or of one part of its nodes) as N-Triples (or N-Quads) lines,
-    joined some 20,000 lines at a time (whole nodes only)."""
+                maker: TripleMaker | None = None, slices: list | None = None) -> Iterator[str]:
+    """Every triple of the graph (or of some slices of its nodes: ``id_slices``, without the
+    description of their sources) as N-Triples (or N-Quads) lines, joined a few tens of
+    thousands of lines at a time (whole nodes only)."""
     maker = maker or TripleMaker(base, line_tail(graph), xml_safe)
     count = 0
     lines: list[str] = []
-    for n, (label, (props, labels, out, authors)) in enumerate(_rows(driver, database, page_size, stats, part)):
-        if n == 100:  # part of the file written
+    for label, (props, labels, out, authors) in _rows(driver, database, page_size, stats, slices):
+        maker.nodes += 1
+        if maker.nodes == 100:  # part of the file written
             killpoints.point("export.write")
         maker.node_lines(lines, label, props, labels, out, authors)
-        if len(lines) >= 20_000:
-            count += len(lines)
-            yield "".join(lines)
+        if len(lines) >= 10_000:
+            chunk = "".join(lines)
+            count += chunk.count("\n")  # literals escape their newlines: one per line
+            yield chunk
             lines = []
-    count += len(lines)
+    if slices is None:  # the whole graph: its sources are described at the end, as a shared export does
+        lines.append(maker.sources_described(maker.sources_seen))
     if lines:
-        yield "".join(lines)
+        chunk = "".join(lines)
+        count += chunk.count("\n")
+        yield chunk
     if stats is not None:
-        stats.triples = count
+        stats.triples += count
         stats.replaced_characters = maker.replaced
 
 
@@ -328,7 +355,8 @@ def _write_chunks(binary, chunks: Iterator[str]) -> None:
 
 
 def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, database: str | None = None,
-           page_size: int = 5000, connect=None, processes: int | None = None) -> ExportStats:
+           page_size: int = 5000, connect=None, processes: int | None = None,
+           slice_ids: int = SLICE_IDS) -> ExportStats:
     """Write the whole graph to ``out`` (a path, or ``-`` for standard output).
 
     N-Triples and N-Quads are written as they are made, shared with a second process when
@@ -350,7 +378,8 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
     done = False
     try:
         if split:
-            export_split(driver, connect, binary, stats, base, database, page_size, graph, processes, partial)
+            export_split(driver, connect, binary, stats, base, database, page_size, graph, processes, partial,
+                         slice_ids)
         elif fmt in ("ntriples", "nquads"):
             _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph))
         else:
@@ -372,61 +401,115 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
 
 
 def export_split(driver, connect, binary, stats: ExportStats, base: str, database: str | None, page_size: int,
-                 graph: str | None, processes: int, stem: Path) -> None:
-    """The nodes shared by internal id among this process and ``processes - 1`` forked ones
-    (making lines is Python work, one core each): each writes its share's lines to a file
-    beside the output, appended here once all are done. Sources are described once, here
-    (every share may meet the same source)."""
+                 graph: str | None, processes: int, stem: Path, slice_ids: int = SLICE_IDS) -> None:
+    """The nodes cut into slices of internal ids (``id_slices``), dealt in turn to this process
+    and ``processes - 1`` forked ones (making lines is Python work, one core each). Each slice
+    is read by seeks into its own part of the store, so the processes read the store once
+    between them. A finished slice is written to the output in slice order as soon as the
+    slices before it are: directly when it is next, otherwise from a file beside the output
+    (deleted once appended), so the output is the same for the same graph and the disk holds
+    little more than the output. Sources are described once, at the end."""
+    slices = id_slices(driver, database, slice_ids)
+    for stale in stem.parent.glob(glob.escape(stem.name) + ".*"):  # left by an export that was killed
+        stale.unlink(missing_ok=True)
     context = multiprocessing.get_context("fork")
     workers = []
-    try:
-        for index in range(1, processes):
-            receive, send = context.Pipe(duplex=False)
-            path = stem.with_name(f"{stem.name}.{index}")  # (a rerun after a crash overwrites it)
-            child = context.Process(target=_export_share, daemon=True, args=(
-                connect, database, base, page_size, graph, (index, processes), path, send))
-            child.start()
-            send.close()
-            workers.append((child, receive, path))
-        maker = TripleMaker(base, line_tail(graph), describe_sources=False)
-        _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
-                                        part=(0, processes)))
-        sources = set(maker.sources_seen)
-        for child, receive, path in workers:
+    waiting: dict[int, Path] = {}  # finished slices not yet in the output
+    state = {"next": 0}
+    sources: set[str] = set()
+
+    def slice_file(k: int) -> Path:
+        return stem.with_name(f"{stem.name}.{k}")
+
+    def append_ready() -> None:
+        while state["next"] in waiting:
+            path = waiting.pop(state["next"])
+            with open(path, "rb") as part:
+                shutil.copyfileobj(part, binary, 1 << 20)
+            path.unlink()
+            state["next"] += 1
+
+    def collect(child, receive, block: bool) -> bool:
+        """Take a worker's reports of finished slices; False once it has sent its last."""
+        while block or receive.poll():
             try:
-                triples, nodes, seen = receive.recv()
+                report = receive.recv()
             except EOFError:
                 child.join()
                 raise CitegraphError(f"an export process failed (exit status {child.exitcode}); "
                                      f"nothing was written under the output's name") from None
-            child.join()
+            if report is None:
+                return False
+            k, triples, nodes, seen = report
             stats.triples += triples
             for label, count in nodes.items():
                 stats.nodes[label] = stats.nodes.get(label, 0) + count
             sources.update(seen)
-            with open(path, "rb") as share:
-                shutil.copyfileobj(share, binary, 1 << 20)
-        described = [line for name in sorted(sources) for line in maker.source_description(name)]
-        binary.write("".join(described).encode("utf-8"))
-        stats.triples += len(described)
+            waiting[k] = slice_file(k)
+            block = False
+        return True
+
+    try:
+        for index in range(1, processes):
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_export_slices, daemon=True, args=(
+                connect, database, base, page_size, graph, slices, list(range(index, len(slices), processes)),
+                stem, send))
+            child.start()
+            send.close()
+            workers.append([child, receive, True])
+        maker = TripleMaker(base, line_tail(graph))
+        for k in range(0, len(slices), processes):
+            for worker in workers:
+                if worker[2]:
+                    worker[2] = collect(worker[0], worker[1], block=False)
+            append_ready()
+            if k == state["next"]:
+                _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+                                                  slices=[slices[k]]))
+                state["next"] += 1
+            else:
+                with open(slice_file(k), "wb") as part:
+                    _write_chunks(part, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+                                                    slices=[slices[k]]))
+                waiting[k] = slice_file(k)
+        sources.update(maker.sources_seen)
+        for worker in workers:
+            while worker[2]:
+                worker[2] = collect(worker[0], worker[1], block=True)
+                append_ready()
+            worker[0].join()
+        append_ready()
+        if state["next"] != len(slices):  # (cannot happen: every slice was reported)
+            raise CitegraphError(f"an export process left slice {state['next']} unwritten")
+        described = maker.sources_described(sources)
+        binary.write(described.encode("utf-8"))
+        stats.triples += described.count("\n")
+        stats.nodes = {n.label: stats.nodes.get(n.label, 0) for n in NODE_TYPES}
     finally:
-        for child, _, path in workers:
+        for child, _, _ in workers:
             if child.is_alive():
                 child.terminate()
                 child.join()
+        for path in stem.parent.glob(glob.escape(stem.name) + ".*"):
             path.unlink(missing_ok=True)
 
 
-def _export_share(connect, database, base, page_size, graph, part, path, send) -> None:
-    """A forked process's share of an export (``export_split``); its own driver, its own file."""
+def _export_slices(connect, database, base, page_size, graph, slices, mine, stem, send) -> None:
+    """A forked process's slices of an export (``export_split``): its own driver; each slice
+    into its own file, reported when complete; ``None`` when all are."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends it
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     driver = connect()
     try:
-        stats = ExportStats()
-        maker = TripleMaker(base, line_tail(graph), describe_sources=False)
-        with open(path, "wb") as f:
-            _write_chunks(f, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker, part=part))
-        send.send((stats.triples, stats.nodes, sorted(maker.sources_seen)))
+        maker = TripleMaker(base, line_tail(graph))
+        for k in mine:
+            stats = ExportStats()
+            before = set(maker.sources_seen)
+            with open(stem.with_name(f"{stem.name}.{k}"), "wb") as f:
+                _write_chunks(f, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+                                             slices=[slices[k]]))
+            send.send((k, stats.triples, stats.nodes, sorted(maker.sources_seen - before)))
+        send.send(None)
     finally:
         driver.close()
