@@ -169,6 +169,32 @@ def test_betweenness_shared_among_processes_is_networkx_betweenness_from_those_s
     assert max(shared) > 0
 
 
+def test_communities_found_in_their_own_process_are_those_found_here():
+    """On large graphs the communities are found in a forked process beside the other
+    measures: the same seed gives the same answer either way, for Louvain and Leiden (with
+    sampled betweenness on the cores left over); the modularity is networkx's modularity of
+    the partition found."""
+    from citegraph.analysis import igraph_backend
+    G = nx.relabel_nodes(nx.planted_partition_graph(8, 40, 0.3, 0.01, seed=4), lambda i: f"a{i:03d}")
+    for u, v in G.edges():
+        G[u][v]["weight"] = 1 + (hash((u, v)) % 3)
+    projection = coauthorship.Projection.from_networkx(G)
+    for method in ("louvain", "leiden"):
+        here = igraph_backend.measures(projection, 7, 40, method, concurrent=False)
+        apart = igraph_backend.measures(projection, 7, 40, method, concurrent=True)
+        values, modularity = apart
+        assert modularity == here[1]
+        for measure in ("component", "community", "pagerank", "degree"):
+            assert values[measure] == here[0][measure], measure
+        # betweenness: the same sources, summed over another number of processes
+        assert values["betweenness"] == pytest.approx(here[0]["betweenness"], rel=1e-12, abs=1e-15)
+        groups: dict = {}
+        for key, community in values["community"].items():
+            groups.setdefault(community, set()).add(key)
+        assert len(groups) >= 6  # the planted communities, found
+        assert modularity == pytest.approx(nx.community.modularity(G, list(groups.values()), weight="weight"))
+
+
 def test_pairs_are_counted_as_combinations_of_each_author_list():
     import itertools
     import random
