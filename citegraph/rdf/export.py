@@ -318,8 +318,8 @@ def iter_chunks(driver, database: str | None = None, base: str = DEFAULT_BASE_IR
             lines = []
     if slices is None:  # the whole graph: its sources are described at the end, as a shared export does
         lines.append(maker.sources_described(maker.sources_seen))
-    if lines:
-        chunk = "".join(lines)
+    chunk = "".join(lines)
+    if chunk:
         count += chunk.count("\n")
         yield chunk
     if stats is not None:
@@ -339,8 +339,8 @@ class _ChunkReader(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         while len(self.pending) < len(buffer):
-            chunk = next(self.chunks, "")
-            if not chunk:
+            chunk = next(self.chunks, None)
+            if chunk is None:
                 break
             self.pending += chunk.encode("utf-8")
         n = min(len(buffer), len(self.pending))
@@ -413,33 +413,35 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
     for stale in stem.parent.glob(glob.escape(stem.name) + ".*"):  # left by an export that was killed
         stale.unlink(missing_ok=True)
     context = multiprocessing.get_context("fork")
-    workers = []
+    workers: list[_Worker] = []
     waiting: dict[int, Path] = {}  # finished slices not yet in the output
-    state = {"next": 0}
+    written = 0  # slices in the output: those before this index
     sources: set[str] = set()
 
     def slice_file(k: int) -> Path:
         return stem.with_name(f"{stem.name}.{k}")
 
     def append_ready() -> None:
-        while state["next"] in waiting:
-            path = waiting.pop(state["next"])
+        nonlocal written
+        while written in waiting:
+            path = waiting.pop(written)
             with open(path, "rb") as part:
                 shutil.copyfileobj(part, binary, 1 << 20)
             path.unlink()
-            state["next"] += 1
+            written += 1
 
-    def collect(child, receive, block: bool) -> bool:
-        """Take a worker's reports of finished slices; False once it has sent its last."""
-        while block or receive.poll():
+    def collect(worker: _Worker, block: bool) -> None:
+        """Take a worker's reports of finished slices (waiting for one when ``block``)."""
+        while worker.reporting and (block or worker.reports.poll()):
             try:
-                report = receive.recv()
+                report = worker.reports.recv()
             except EOFError:
-                child.join()
-                raise CitegraphError(f"an export process failed (exit status {child.exitcode}); "
+                worker.process.join()
+                raise CitegraphError(f"an export process failed (exit status {worker.process.exitcode}); "
                                      f"nothing was written under the output's name") from None
-            if report is None:
-                return False
+            if report is None:  # its last
+                worker.reporting = False
+                return
             k, triples, nodes, seen = report
             stats.triples += triples
             for label, count in nodes.items():
@@ -447,7 +449,6 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
             sources.update(seen)
             waiting[k] = slice_file(k)
             block = False
-        return True
 
     try:
         for index in range(1, processes):
@@ -457,17 +458,16 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
                 stem, send))
             child.start()
             send.close()
-            workers.append([child, receive, True])
+            workers.append(_Worker(child, receive))
         maker = TripleMaker(base, line_tail(graph))
         for k in range(0, len(slices), processes):
             for worker in workers:
-                if worker[2]:
-                    worker[2] = collect(worker[0], worker[1], block=False)
+                collect(worker, block=False)
             append_ready()
-            if k == state["next"]:
+            if k == written:
                 _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
                                                   slices=[slices[k]]))
-                state["next"] += 1
+                written += 1
             else:
                 with open(slice_file(k), "wb") as part:
                     _write_chunks(part, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
@@ -475,24 +475,32 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
                 waiting[k] = slice_file(k)
         sources.update(maker.sources_seen)
         for worker in workers:
-            while worker[2]:
-                worker[2] = collect(worker[0], worker[1], block=True)
+            while worker.reporting:
+                collect(worker, block=True)
                 append_ready()
-            worker[0].join()
+            worker.process.join()
         append_ready()
-        if state["next"] != len(slices):  # (cannot happen: every slice was reported)
-            raise CitegraphError(f"an export process left slice {state['next']} unwritten")
+        if written != len(slices):  # (cannot happen: every slice was reported)
+            raise CitegraphError(f"an export process left slice {written} unwritten")
         described = maker.sources_described(sources)
         binary.write(described.encode("utf-8"))
         stats.triples += described.count("\n")
         stats.nodes = {n.label: stats.nodes.get(n.label, 0) for n in NODE_TYPES}
     finally:
-        for child, _, _ in workers:
-            if child.is_alive():
-                child.terminate()
-                child.join()
+        for worker in workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join()
         for path in stem.parent.glob(glob.escape(stem.name) + ".*"):
             path.unlink(missing_ok=True)
+
+
+@dataclass
+class _Worker:
+    """A forked process of a shared export, and the pipe it reports finished slices on."""
+    process: multiprocessing.Process
+    reports: object  # multiprocessing.connection.Connection
+    reporting: bool = True  # False once it sent its last report
 
 
 def _export_slices(connect, database, base, page_size, graph, slices, mine, stem, send) -> None:
