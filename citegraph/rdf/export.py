@@ -12,6 +12,7 @@ form to make in Python, and what pyoxigraph writes itself; a test compares):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import hashlib
@@ -439,14 +440,14 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
                 worker.process.join()
                 raise CitegraphError(f"an export process failed (exit status {worker.process.exitcode}); "
                                      f"nothing was written under the output's name") from None
-            if report is None:  # its last
+            if isinstance(report, list):  # its last: the sources it met
+                sources.update(report)
                 worker.reporting = False
                 return
-            k, triples, nodes, seen = report
+            k, triples, nodes = report
             stats.triples += triples
             for label, count in nodes.items():
                 stats.nodes[label] = stats.nodes.get(label, 0) + count
-            sources.update(seen)
             waiting[k] = slice_file(k)
             block = False
 
@@ -464,14 +465,13 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
             for worker in workers:
                 collect(worker, block=False)
             append_ready()
-            if k == written:
-                _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+            direct = k == written  # next in the output: no file in between
+            with contextlib.nullcontext(binary) if direct else open(slice_file(k), "wb") as target:
+                _write_chunks(target, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
                                                   slices=[slices[k]]))
+            if direct:
                 written += 1
             else:
-                with open(slice_file(k), "wb") as part:
-                    _write_chunks(part, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
-                                                    slices=[slices[k]]))
                 waiting[k] = slice_file(k)
         sources.update(maker.sources_seen)
         for worker in workers:
@@ -500,12 +500,12 @@ class _Worker:
     """A forked process of a shared export, and the pipe it reports finished slices on."""
     process: multiprocessing.Process
     reports: object  # multiprocessing.connection.Connection
-    reporting: bool = True  # False once it sent its last report
+    reporting: bool = True  # False once it sent its last report (the sources it met)
 
 
 def _export_slices(connect, database, base, page_size, graph, slices, mine, stem, send) -> None:
     """A forked process's slices of an export (``export_split``): its own driver; each slice
-    into its own file, reported when complete; ``None`` when all are."""
+    into its own file, reported when complete; then the sources it met, as a list."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends it
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     driver = connect()
@@ -513,11 +513,10 @@ def _export_slices(connect, database, base, page_size, graph, slices, mine, stem
         maker = TripleMaker(base, line_tail(graph))
         for k in mine:
             stats = ExportStats()
-            before = set(maker.sources_seen)
             with open(stem.with_name(f"{stem.name}.{k}"), "wb") as f:
                 _write_chunks(f, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
                                              slices=[slices[k]]))
-            send.send((k, stats.triples, stats.nodes, sorted(maker.sources_seen - before)))
-        send.send(None)
+            send.send((k, stats.triples, stats.nodes))
+        send.send(sorted(maker.sources_seen))
     finally:
         driver.close()
