@@ -190,7 +190,10 @@ class CiteGraph:
         imported = time.perf_counter()
         ensure_schema(self.driver, self.database, counts=False)
         indexed = time.perf_counter()
-        ensure_counts(self.driver, self.database)
+        if written.not_kept:  # counts were written with the nodes: recounted if the import left something out
+            refresh_counts(self.driver, self.database)
+        else:
+            ensure_counts(self.driver, self.database)  # the venue and Hub account statistics
         summary.phases = {"read": read - started, **written.phases, "indexes": indexed - imported,
                           "counts": time.perf_counter() - indexed}
         import_finished(server)

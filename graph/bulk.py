@@ -11,7 +11,9 @@ a paper's properties come from its first full description (identifiers from all
 of them), nodes and relationships named by several inputs are written once with
 every source. Memory grows with the number of distinct papers and other nodes,
 not with relationships: those are written to disk as they come, then sorted
-(GNU ``sort``, on disk) so that duplicates meet and are merged.
+(GNU ``sort``, on disk) so that duplicates meet and are merged. The relationships
+are written first, so the counts kept on nodes (``graph.model.COUNTS``) are tallied
+on the way and imported with the nodes instead of recounted in the database after.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Callable
 
 from graph.identity import fold_create_props
 from graph.errors import LoadError
-from graph.model import NODES, RELS, UNTITLED
+from graph.model import COUNTS, NODES, RELS, UNTITLED
 from graph import killpoints, paper_identity
 from graph.papers import PROPERTY, PaperRef
 from graph.records import Edge, Node, ReplaceEdges
@@ -38,6 +40,8 @@ ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
 TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": ":boolean",
                "list<string>": ":string[]"}
 ID_PROPS = set(PROPERTY.values())
+SETTLED_SIZE = 1 << 18  # references remembered as settled (emptied when full: memory stays bounded)
+_enc = json.encoder.encode_basestring  # a string as JSON (never holds a raw tab or newline)
 
 
 # What neo4j-admin import writes in its report, one line per thing it left out.
@@ -65,11 +69,15 @@ class BulkWriter:
         self.paper_sources: dict[str, frozenset] = {}  # paper id -> its sources (a set shared by many)
         self._sets: dict[frozenset, frozenset] = {}  # one object per combination of sources or labels
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
+        self._settled: dict = {}  # PaperRef whose identifiers all name one paper -> that paper's id
+        self._rest: dict = {}  # (sources, origin source) -> the start of an edge line's last fields
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
         self.edge_files: dict = {}  # (type, start label, end label) -> file of JSON lines
         self.written = Written()
+        # each node's relationship counts (graph.model.COUNTS): the import writes them with the nodes
+        self.counts: dict = {c: defaultdict(int) for c in COUNTS}
 
     # -- paper identity -----------------------------------------------------------
     def _find(self, paper_id: str) -> str:
@@ -96,10 +104,18 @@ class BulkWriter:
         """The paper's id, and whether the reference taught anything new (an identifier)."""
         if not isinstance(ref, PaperRef):
             return self._find(ref), ref not in self.paper_sources
+        settled = self._settled.get(ref)
+        if settled is not None:
+            return self._find(settled), False
         pairs = ref.pairs()
         found = [self._find(self.paper_ids[p]) for p in pairs if p in self.paper_ids]
         if len(found) == len(pairs) and len(set(found)) == 1:
-            return found[0], False  # the common case: a paper named again by what we know
+            # the common case: a paper named again by what we know. Ids are only ever joined,
+            # so these identifiers stay one paper: the next time the answer is one lookup.
+            if len(self._settled) >= SETTLED_SIZE:
+                self._settled.clear()
+            self._settled[ref] = found[0]
+            return found[0], False
         # otherwise the identity engine decides, as it does for a live load
         existing = {p: self._find(self.paper_ids[p]) for p in pairs if p in self.paper_ids}
         title_only = {}
@@ -172,8 +188,20 @@ class BulkWriter:
                 if f is None:
                     f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w",
                                                       encoding="utf-8")
-                f.write(json.dumps([start, end, rec.props, rec.sources or [self.source], origin],
-                                   ensure_ascii=False) + "\n")
+                f.write(f"{_key(start)}\t{_key(end)}\t{self._edge_rest(rec, origin)}\n")
+
+    def _edge_rest(self, rec: Edge, origin) -> str:
+        """``[props, sources]\\torigin`` as JSON, the common case (no properties) from a cache."""
+        if rec.props or not origin or not isinstance(origin[1], int):
+            return (json.dumps([rec.props, rec.sources or [self.source]], ensure_ascii=False) + "\t"
+                    + json.dumps(origin, ensure_ascii=False))
+        sources = tuple(rec.sources) if rec.sources else None
+        head = self._rest.get((sources, origin[0], self.source))
+        if head is None:
+            head = self._rest[(sources, origin[0], self.source)] = (
+                json.dumps([{}, list(sources) if sources else [self.source]], ensure_ascii=False)
+                + "\t[" + _enc(origin[0]) + ", ")
+        return f"{head}{origin[1]}]"
 
     def flush(self) -> None:
         pass
@@ -199,6 +227,7 @@ class BulkWriter:
         self.paper_file.close()
         for f in self.edge_files.values():
             f.close()
+        rel_args = [self._write_edges(group) for group in self.edge_files]  # first: they count
         node_args = [self._write_papers()]
         killpoints.point("bulk.csv")
         by_label: dict = defaultdict(list)
@@ -211,12 +240,14 @@ class BulkWriter:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 w = csv.writer(f)
                 w.writerow([f"{node.key}:ID({label})", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
+                counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == label]
                 for key, (p_props, create, extra, sources, _) in entries:
                     merged = {**create, **p_props, "sources": sorted(sources)}
+                    for prop, tally in counted:
+                        merged[prop] = tally.get(key)
                     w.writerow([key, *[_cell(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
                     self.written.nodes_created += 1
             node_args.append(str(path))
-        rel_args = [self._write_edges(group) for group in self.edge_files]
         return node_args, rel_args
 
     def _write_papers(self) -> str:
@@ -237,6 +268,7 @@ class BulkWriter:
         for paper_id, notes in self.evidence:
             merged_from[self._find(paper_id)] += notes
         pending: dict = {}  # papers described more than once: merged here (few, in practice)
+        counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == "Paper"]
         hashes: dict = defaultdict(list)
         path = self.dir / "nodes_Paper.csv"
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f, \
@@ -251,6 +283,8 @@ class BulkWriter:
                     values["merged_from"] = merged_from[root]
                 if row_hashes:
                     values["row_hashes"] = row_hashes
+                for prop, tally in counted:
+                    values[prop] = tally.get(root)
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
                 w.writerow([root, *[_cell(values.get(q.name)) for q in props], labels])
                 self.written.nodes_created += 1
@@ -277,21 +311,23 @@ class BulkWriter:
         rel, start_label, end_label = group
         name = "_".join(group)
         remapped = self.dir / f"edges_{name}.remapped"
+        # ends of papers found to be another paper are rewritten to that paper; others are kept as written
+        moved = {_enc(k): k for k in self.parent} if "Paper" in (start_label, end_label) else {}
+        moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
         with open(self.dir / f"edges_{name}.jsonl", encoding="utf-8") as f, \
                 open(remapped, "w", encoding="utf-8") as out:
             for line in f:
-                start, end, props, srcs, origin = json.loads(line)
-                if start_label == "Paper":
-                    start = self._find(start)
-                if end_label == "Paper":
-                    end = self._find(end)
-                if rel == "CITES" and start == end:
+                start, end, rest = line.split("\t", 2)
+                if start in moved_start:
+                    start = _enc(self._find(moved_start[start]))
+                if end in moved_end:
+                    end = _enc(self._find(moved_end[end]))
+                if start == end and rel == "CITES":
                     self.written.self_citations += 1
                     continue
-                out.write(json.dumps([start, end], ensure_ascii=False) + "\t"
-                          + json.dumps([props, srcs, origin], ensure_ascii=False) + "\n")
+                out.write(f"{start}\t{end}\t{rest}")
         ordered = self.dir / f"edges_{name}.sorted"
-        proc = subprocess.run(["sort", "-s", "-t", "\t", "-k1,1", "-S", "512M", "-T", str(self.dir),
+        proc = subprocess.run(["sort", "-s", "-t", "\t", "-k1,2", "-S", "512M", "-T", str(self.dir),
                                "-o", str(ordered), str(remapped)], env=dict(os.environ, LC_ALL="C"),
                               capture_output=True, text=True)
         if proc.returncode != 0:
@@ -303,17 +339,38 @@ class BulkWriter:
             w.writerow([f":START_ID({start_label})", f":END_ID({end_label})",
                         *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props_of]])
             current, merged, sources = None, {}, set()
+            decoded: dict = {}  # [props, sources] as written -> its value (most edges share one)
+
+            # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
+            tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
+                       and c.label == (start_label if c.outgoing else end_label)]
+            blank = ["" for _ in props_of]
+            at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
 
             def emit():
                 if current is not None:
-                    start, end = json.loads(current)
-                    values = {**merged, "sources": sorted(sources)}
-                    w.writerow([start, end, *[_cell(values.get(p.name)) for p in props_of]])
+                    start, end = current.split("\t")
+                    if merged:
+                        values = {**merged, "sources": sorted(sources)}
+                        cells = [_cell(values.get(p.name)) for p in props_of]
+                    else:  # most relationships: nothing but their sources
+                        cells = blank.copy()
+                        cells[at_sources] = ARRAY.join(sorted(sources))
+                    ends = (_unkey(start), _unkey(end))
+                    w.writerow([*ends, *cells])
+                    for tally, side in tallies:
+                        tally[ends[side]] += 1
                     self.written.relationships_created += 1
 
             for line in f:
-                ends, rest = line.rstrip("\n").split("\t", 1)
-                props, srcs, _ = json.loads(rest)
+                start, end, rest, _ = line.split("\t", 3)
+                ends = f"{start}\t{end}"
+                value = decoded.get(rest)
+                if value is None:
+                    value = json.loads(rest)
+                    if not value[0] and len(decoded) < 1000:
+                        decoded[rest] = value
+                props, srcs = value
                 if ends != current:
                     emit()
                     current, merged, sources = ends, dict(props), set(srcs)
@@ -333,7 +390,7 @@ class BulkWriter:
             missing, dup = _MISSING_NODE.match(line), _DUPLICATE_ID.match(line)
             if missing:
                 name = "_".join((missing["type"], missing["start_label"], missing["end_label"]))
-                ends = json.dumps([missing["start"], missing["end"]], ensure_ascii=False)
+                ends = f"{_key(missing['start'])}\t{_key(missing['end'])}"
                 wanted[self.dir / f"edges_{name}.sorted"][ends] = line
             elif dup:
                 dup_ids[(dup["label"], dup["id"])] = line
@@ -344,9 +401,10 @@ class BulkWriter:
             if path.exists():
                 with open(path, encoding="utf-8") as f:
                     for row in f:
-                        ends, rest = row.rstrip("\n").split("\t", 1)
+                        start, end, _, origin = row.split("\t", 3)
+                        ends = f"{start}\t{end}"
                         if ends in lines and ends not in found:
-                            found[ends] = json.loads(rest)[2]
+                            found[ends] = json.loads(origin)
             rejects += [_not_imported(line, found.get(ends)) for ends, line in lines.items()]
         for (label, key), line in dup_ids.items():
             entry = self.nodes.get((label, key))
@@ -360,6 +418,16 @@ class BulkWriter:
                 if self._find(paper[0]) == key:
                     return paper[3]
         return None
+
+
+def _key(value) -> str:
+    """A node key as JSON: one field of an edge line (JSON escapes tabs and newlines)."""
+    return _enc(value) if isinstance(value, str) else json.dumps(value)
+
+
+def _unkey(text: str):
+    """The key ``_key`` wrote (most are plain strings: nothing to unescape)."""
+    return text[1:-1] if text[:1] == '"' and "\\" not in text else json.loads(text)
 
 
 def _not_imported(entry: str, origin) -> dict:

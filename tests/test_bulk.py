@@ -169,3 +169,42 @@ def test_import_files_built_elsewhere_give_the_graph_of_a_normal_load(graph, neo
     assert graph.stats() == normal_stats
     assert snapshot(graph) == normal
     assert run(graph, "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")[0]["n"] >= 9
+
+
+def test_relationship_files_keep_hostile_keys_and_unite_repeated_relationships(tmp_path):
+    """Keys with tabs, quotes, backslashes, newlines and non-ASCII letters reach the CSV files as
+    they are; a relationship named twice is one row with both sources; a paper found to be another
+    after its relationships were written has them moved to that paper (read back with csv)."""
+    import csv
+
+    from graph.bulk import ARRAY, BulkWriter
+    from graph.papers import PaperRef
+    from graph.records import Edge, Node
+
+    writer = BulkWriter(tmp_path, importer=None)
+    odd = ['Tab\there', 'Quote "q" and \\ slash', 'Line\nbreak', 'Zoë Ünal', 'plain']
+    writer.source = "a.jsonl"
+    for i, name in enumerate(odd):
+        writer.add([Node("Paper", PaperRef(openreview=f"p{i}"), {"title": f"T{i}"}),
+                    Node("Author", name, {"name": name}),
+                    Edge("AUTHORED", "Author", name, "Paper", PaperRef(openreview=f"p{i}"))], ("a.jsonl", i + 1))
+    writer.add([Edge("CITES", "Paper", PaperRef(openreview="p0"), "Paper", PaperRef(arxiv="2401.00001"))],
+               ("a.jsonl", 6))
+    writer.source = "b.jsonl"
+    writer.add([Edge("AUTHORED", "Author", odd[1], "Paper", PaperRef(openreview="p1"))], ("b.jsonl", 1))
+    # p4 turns out to be the arXiv paper p0 cites: the citation now ends at the joined paper,
+    # which keeps the OpenReview id (preferred to an arXiv id)
+    writer.add([Node("Paper", PaperRef(openreview="p4", arxiv="2401.00001"), {"title": "T4"})], ("b.jsonl", 2))
+    _, rel_args = writer.finish()
+    files = dict(arg.split("=", 1) for arg in rel_args)
+
+    def rows(name):
+        with open(files[name], encoding="utf-8", newline="") as f:
+            header, *body = list(csv.reader(f))
+        at = header.index("sources:string[]")
+        return {(r[0], r[1], tuple(r[at].split(ARRAY))) for r in body}
+
+    assert rows("AUTHORED") == {
+        ('Tab\there', "p0", ("a.jsonl",)), ('Quote "q" and \\ slash', "p1", ("a.jsonl", "b.jsonl")),
+        ('Line\nbreak', "p2", ("a.jsonl",)), ('Zoë Ünal', "p3", ("a.jsonl",)), ("plain", "p4", ("a.jsonl",))}
+    assert rows("CITES") == {("p0", "p4", ("a.jsonl",))}
