@@ -12,8 +12,9 @@ of them), nodes and relationships named by several inputs are written once with
 every source. Memory grows with the number of distinct papers and other nodes,
 not with relationships: those are written to disk as they come, then sorted
 (GNU ``sort``, on disk) so that duplicates meet and are merged. The relationships
-are written first, so the counts kept on nodes (``graph.model.COUNTS``) are tallied
-on the way and imported with the nodes instead of recounted in the database after.
+are written first, so the counts kept on nodes (``graph.model.COUNTS``) and the venue
+and Hub account statistics (``graph.counts.StatsTally``) are tallied on the way and
+imported with the nodes instead of computed in the database after.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+from graph.counts import COUNTED, StatsTally
 from graph.identity import fold_create_props
 from graph.errors import LoadError
 from graph.model import COUNTS, NODES, RELS, UNTITLED
@@ -78,6 +80,7 @@ class BulkWriter:
         self.written = Written()
         # each node's relationship counts (graph.model.COUNTS): the import writes them with the nodes
         self.counts: dict = {c: defaultdict(int) for c in COUNTS}
+        self.stats = StatsTally()  # the venue and Hub account statistics, likewise
 
     # -- paper identity -----------------------------------------------------------
     def _find(self, paper_id: str) -> str:
@@ -245,6 +248,7 @@ class BulkWriter:
                     merged = {**create, **p_props, "sources": sorted(sources)}
                     for prop, tally in counted:
                         merged[prop] = tally.get(key)
+                    merged.update(self.stats.node(label, key))
                     w.writerow([key, *[_cell(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
                     self.written.nodes_created += 1
             node_args.append(str(path))
@@ -285,6 +289,7 @@ class BulkWriter:
                     values["row_hashes"] = row_hashes
                 for prop, tally in counted:
                     values[prop] = tally.get(root)
+                values[COUNTED] = self.stats.paper(root, values)
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
                 w.writerow([root, *[_cell(values.get(q.name)) for q in props], labels])
                 self.written.nodes_created += 1
@@ -344,6 +349,7 @@ class BulkWriter:
             # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
             tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
                        and c.label == (start_label if c.outgoing else end_label)]
+            observed = rel in ("PRESENTED_AT", "HAS_CODE", "HAS_ARTIFACT", "OWNS")  # what statistics count
             blank = ["" for _ in props_of]
             at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
 
@@ -360,6 +366,8 @@ class BulkWriter:
                     w.writerow([*ends, *cells])
                     for tally, side in tallies:
                         tally[ends[side]] += 1
+                    if observed:
+                        self.stats.relationship(rel, end_label, *ends)
                     self.written.relationships_created += 1
 
             for line in f:

@@ -22,6 +22,8 @@ the marks, so the next load (even one that finds every row unchanged) finishes t
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from graph.lazy import lazy
 from graph.model import ACCOUNT_STATS, COUNTS, UNTITLED, VENUE_STATS, Count
 from graph.retry import run_retried, value_retried
@@ -154,7 +156,7 @@ ACCOUNT_STATS_STATEMENT = (
 )
 
 
-# Before every venue is recounted (``stats --recount``, the end of --bulk): entries of papers no
+# Before every venue is recounted (``stats --recount``): entries of papers no
 # longer at a venue (a relationship deleted by hand-written Cypher), which a later difference
 # would take away from the venue a second time.
 STALE_ENTRIES_STATEMENT = (
@@ -164,6 +166,58 @@ STALE_ENTRIES_STATEMENT = (
     f"CALL (p, kept) {{ SET p.`{COUNTED}` = CASE WHEN size(kept) = 0 THEN null ELSE kept END }} "
     "IN TRANSACTIONS OF 10000 ROWS"
 )
+
+
+class StatsTally:
+    """The statistics of a graph built from files (``load --bulk``), tallied while its files are
+    written: what ``VENUE_STATS_STATEMENT`` and ``ACCOUNT_STATS_STATEMENT`` would compute in the
+    database afterwards. Feed it every relationship (papers by their final ids), then each paper's
+    properties; then ask for each venue's and Hub account's values."""
+
+    def __init__(self):
+        self.with_code: set = set()
+        self.with_artifacts: set = set()
+        self.venues_of: dict = {}  # paper -> its venue id, or a tuple of them (most papers have one)
+        self.linking: dict = defaultdict(set)  # (label, key) of an artifact -> the papers that link it
+        self.owned: dict = defaultdict(list)  # Hub account -> (label, key) of the artifacts it owns
+        self.venues: dict = {}  # venue id -> its VENUE_STATS
+
+    def relationship(self, rel: str, end_label: str, start, end) -> None:
+        if rel == "PRESENTED_AT":
+            had = self.venues_of.get(start)
+            self.venues_of[start] = end if had is None else (*(had if isinstance(had, tuple) else (had,)), end)
+        elif rel == "HAS_CODE":
+            self.with_code.add(start)
+        elif rel == "HAS_ARTIFACT":
+            self.with_artifacts.add(start)
+            self.linking[(end_label, end)].add(start)
+        elif rel == "OWNS":
+            self.owned[start].append((end_label, end))
+
+    def paper(self, key: str, props: dict) -> list[str] | None:
+        """The paper's ``venue_counted`` entries (FACT_DIGITS + venue id), counted into its venues."""
+        venues = self.venues_of.get(key)
+        if venues is None:
+            return None
+        facts = (props.get("arxiv_id") not in (None, ""), props.get("hf_paper_url") not in (None, ""),
+                 key in self.with_code, key in self.with_artifacts)
+        digits = "".join("1" if f else "0" for f in facts)
+        venues = venues if isinstance(venues, tuple) else (venues,)
+        for venue in venues:
+            stats = self.venues.setdefault(venue, [0] * len(VENUE_STATS))
+            for i, counted in enumerate((True, *facts)):
+                stats[i] += counted
+        return sorted(digits + venue for venue in venues)
+
+    def node(self, label: str, key) -> dict:
+        """The statistics a venue or Hub account carries (zeros when it has none, as in the database)."""
+        if label == "Venue":
+            return dict(zip(VENUE_STATS, self.venues.get(key, [0] * len(VENUE_STATS))))
+        if label == "HubAccount":
+            linked = [a for a in self.owned.get(key, ()) if self.linking.get(a)]
+            papers = set().union(*(self.linking[a] for a in linked))
+            return dict(zip(ACCOUNT_STATS, (len(set(linked)), len(papers))))
+        return {}
 
 
 def refresh_stats(driver: neo4j.Driver, database: str | None = None, *, pending_only: bool = False) -> int:
