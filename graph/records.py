@@ -108,8 +108,10 @@ def _ref_too_long(key) -> str | None:
 
 def oversized(records) -> str | None:
     """Why the records cannot be written (a key or indexed value too long), or None."""
+    checked = set()  # ids of keys seen in this row (an edge's ends are usually its nodes' keys)
     for rec in records:
         if isinstance(rec, Node):
+            checked.add(id(rec.key))
             where = _ref_too_long(rec.key)
             node = NODES.get(rec.label)
             if where is None and node is not None and rec.props:
@@ -118,7 +120,7 @@ def oversized(records) -> str | None:
                 return f"a {rec.label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
         elif isinstance(rec, Edge):
             for label, key in ((rec.start_label, rec.start_key), (rec.end_label, rec.end_key)):
-                where = _ref_too_long(key)
+                where = None if id(key) in checked else _ref_too_long(key)
                 if where:
                     return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
     return None
