@@ -24,6 +24,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -35,7 +36,7 @@ from graph.errors import LoadError
 from graph.model import COUNTS, NODES, RELS, UNTITLED
 from graph import killpoints, paper_identity
 from graph.papers import PROPERTY, PaperRef
-from graph.records import Edge, Node, ReplaceEdges
+from graph.records import Citation, Edge, Node, ReplaceEdges
 from graph.sink import Written
 
 ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
@@ -72,7 +73,7 @@ class BulkWriter:
         self._sets: dict[frozenset, frozenset] = {}  # one object per combination of sources or labels
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self._settled: dict = {}  # PaperRef whose identifiers all name one paper -> that paper's id
-        self._rest: dict = {}  # (sources, origin source) -> the start of an edge line's last fields
+        self._rest: dict = {}  # (props, sources, origin source, source) -> an edge line's last fields but the line
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
@@ -160,16 +161,12 @@ class BulkWriter:
         for rec in records:
             if isinstance(rec, ReplaceEdges):
                 continue  # nothing to withdraw in a new database
-            if isinstance(rec, Node) and rec.label == "Paper":
-                key, new = self._resolve(rec.key)
-                seen = key in self.paper_sources
-                self._add_sources(key, rec.sources or [self.source])
-                if seen and not new and not rec.props and not rec.row_hash:
-                    continue  # a stub of a paper named before, by the same identifiers: only its source is news
-                props = {**(rec.key.id_props() if isinstance(rec.key, PaperRef) else {}), **rec.props}
-                if rec.row_hash:
-                    props["row_hashes"] = [f"{rec.row_hash}:{self.source}"]
-                self.paper_file.write(json.dumps([key, props, rec.create_props, origin], ensure_ascii=False) + "\n")
+            if isinstance(rec, Citation):  # the stubs and the edge of rec.records(), without making them
+                citing = self._paper(rec.citing, {}, {"stub": True}, None, rec.sources, origin)
+                cited = self._paper(rec.cited, {}, {"stub": True}, None, rec.sources, origin)
+                self._edge(("CITES", "Paper", "Paper"), citing, cited, {}, rec.sources, origin)
+            elif isinstance(rec, Node) and rec.label == "Paper":
+                self._paper(rec.key, rec.props, rec.create_props, rec.row_hash, rec.sources, origin)
             elif isinstance(rec, Node):
                 entry = self.nodes.get((rec.label, rec.key))
                 if entry is None:
@@ -186,25 +183,43 @@ class BulkWriter:
             elif isinstance(rec, Edge):
                 start = self.paper_id(rec.start_key) if rec.start_label == "Paper" else rec.start_key
                 end = self.paper_id(rec.end_key) if rec.end_label == "Paper" else rec.end_key
-                group = (rec.type, rec.start_label, rec.end_label)
-                f = self.edge_files.get(group)
-                if f is None:
-                    f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w",
-                                                      encoding="utf-8")
-                f.write(f"{_key(start)}\t{_key(end)}\t{self._edge_rest(rec, origin)}\n")
+                self._edge((rec.type, rec.start_label, rec.end_label), start, end, rec.props, rec.sources, origin)
 
-    def _edge_rest(self, rec: Edge, origin) -> str:
-        """``[props, sources]\\torigin`` as JSON, the common case (no properties) from a cache."""
-        if rec.props or not origin or not isinstance(origin[1], int):
-            return (json.dumps([rec.props, rec.sources or [self.source]], ensure_ascii=False) + "\t"
-                    + json.dumps(origin, ensure_ascii=False))
-        sources = tuple(rec.sources) if rec.sources else None
-        head = self._rest.get((sources, origin[0], self.source))
+    def _paper(self, ref, props: dict, create_props: dict, row_hash, sources, origin) -> str:
+        """A paper's description (or its stub): written once to the paper file unless it says
+        nothing new. Returns the paper's id."""
+        key, new = self._resolve(ref)
+        seen = key in self.paper_sources
+        self._add_sources(key, sources or [self.source])
+        if seen and not new and not props and not row_hash:
+            return key  # a stub of a paper named before, by the same identifiers: only its source is news
+        props = {**(ref.id_props() if isinstance(ref, PaperRef) else {}), **props}
+        if row_hash:
+            props["row_hashes"] = [f"{row_hash}:{self.source}"]
+        self.paper_file.write(json.dumps([key, props, create_props, origin], ensure_ascii=False) + "\n")
+        return key
+
+    def _edge(self, group: tuple, start, end, props: dict, sources, origin) -> None:
+        """One relationship line of its group's file: ``start\\tend\\t[props, sources]\\torigin``."""
+        f = self.edge_files.get(group)
+        if f is None:
+            f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w", encoding="utf-8")
+        head = None
+        # most lines (no properties, or an author's position) take their start from a cache
+        if origin and isinstance(origin[1], int) and all(type(v) in (int, str) for v in props.values()):
+            cached = (tuple(props.items()), tuple(sources) if sources else None, origin[0], self.source)
+            head = self._rest.get(cached)
+            if head is None:
+                head = (json.dumps([props, sources or [self.source]], ensure_ascii=False)
+                        + "\t[" + _enc(origin[0]) + ", ")
+                if len(self._rest) < 10_000:
+                    self._rest[cached] = head
         if head is None:
-            head = self._rest[(sources, origin[0], self.source)] = (
-                json.dumps([{}, list(sources) if sources else [self.source]], ensure_ascii=False)
-                + "\t[" + _enc(origin[0]) + ", ")
-        return f"{head}{origin[1]}]"
+            rest = (json.dumps([props, sources or [self.source]], ensure_ascii=False) + "\t"
+                    + json.dumps(origin, ensure_ascii=False))
+        else:
+            rest = f"{head}{origin[1]}]"
+        f.write(f"{_key(start)}\t{_key(end)}\t{rest}\n")
 
     def flush(self) -> None:
         pass
@@ -315,28 +330,39 @@ class BulkWriter:
         """Sort the relationship lines on disk so duplicates meet; merge them (sources united)."""
         rel, start_label, end_label = group
         name = "_".join(group)
-        remapped = self.dir / f"edges_{name}.remapped"
-        # ends of papers found to be another paper are rewritten to that paper; others are kept as written
+        # ends of papers found to be another paper are rewritten to that paper; others are kept as
+        # written. The lines go straight into sort (no copy on disk; sort works beside this process).
         moved = {_enc(k): k for k in self.parent} if "Paper" in (start_label, end_label) else {}
         moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
-        with open(self.dir / f"edges_{name}.jsonl", encoding="utf-8") as f, \
-                open(remapped, "w", encoding="utf-8") as out:
-            for line in f:
-                start, end, rest = line.split("\t", 2)
-                if start in moved_start:
-                    start = _enc(self._find(moved_start[start]))
-                if end in moved_end:
-                    end = _enc(self._find(moved_end[end]))
-                if start == end and rel == "CITES":
-                    self.written.self_citations += 1
-                    continue
-                out.write(f"{start}\t{end}\t{rest}")
         ordered = self.dir / f"edges_{name}.sorted"
-        proc = subprocess.run(["sort", "-s", "-t", "\t", "-k1,2", "-S", "512M", "-T", str(self.dir),
-                               "-o", str(ordered), str(remapped)], env=dict(os.environ, LC_ALL="C"),
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise LoadError(f"sorting the {rel} relationships failed: {proc.stderr.strip()}")
+        lines = self.dir / f"edges_{name}.jsonl"
+        with open(lines, encoding="utf-8") as f, tempfile.TemporaryFile() as errors:
+            proc = subprocess.Popen(["sort", "-s", "-t", "\t", "-k1,2", "-S", "512M", "-T", str(self.dir),
+                                     "-o", str(ordered)], stdin=subprocess.PIPE, stderr=errors, text=True,
+                                    encoding="utf-8", env=dict(os.environ, LC_ALL="C"))
+            try:
+                for line in f:
+                    start, end, rest = line.split("\t", 2)
+                    if start in moved_start:
+                        start = _enc(self._find(moved_start[start]))
+                    if end in moved_end:
+                        end = _enc(self._find(moved_end[end]))
+                    if start == end and rel == "CITES":
+                        self.written.self_citations += 1
+                        continue
+                    proc.stdin.write(f"{start}\t{end}\t{rest}")
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass  # sort ended early: what it says is the error below
+            except BaseException:  # interrupted: sort does not outlive the load
+                proc.kill()
+                proc.wait()
+                raise
+            if proc.wait() != 0:
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip()
+                raise LoadError(f"sorting the {rel} relationships failed: {message}")
+        lines.unlink()  # from here on only the sorted lines are read
         props_of = [p for p in RELS[rel].props]
         path = self.dir / f"rel_{name}.csv"
         with open(ordered, encoding="utf-8") as f, open(path, "w", encoding="utf-8", newline="") as out:
@@ -376,7 +402,7 @@ class BulkWriter:
                 value = decoded.get(rest)
                 if value is None:
                     value = json.loads(rest)
-                    if not value[0] and len(decoded) < 1000:
+                    if len(decoded) < 10_000:  # (only read below: merged and sources are copies)
                         decoded[rest] = value
                 props, srcs = value
                 if ends != current:

@@ -22,7 +22,7 @@ from graph.identity import PREFERRED_NAME_CYPHER, fold_create_props
 from graph.lazy import lazy
 from graph.model import ARTIFACT_LABELS, NODES, UNTITLED, check_label, check_rel_type
 from graph.papers import PaperRef
-from graph.records import Edge, Node, ReplaceEdges
+from graph.records import Edge, Node, ReplaceEdges, expanded
 from graph.resolver import HeavyMerges, PaperResolver, heal_duplicates, move_relationships
 from graph.retry import retried
 from graph.sink import Written
@@ -218,7 +218,7 @@ class GraphWriter:
                     self._error = exc
 
     def add(self, records, origin=None) -> None:
-        self._records.extend(records)
+        self._records.extend(expanded(records))
         self._rows += 1
         self._last = origin
         if len(self._records) >= self.batch_size:

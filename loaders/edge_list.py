@@ -23,7 +23,7 @@ from pathlib import Path
 
 from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, openreview_id
 from graph.papers import PaperRef
-from graph.records import Edge, Reject, Row
+from graph.records import Citation, Reject, Row
 from loaders.works import stub_records
 from loaders.registry import SHAPED, Format
 
@@ -97,6 +97,8 @@ class _RefCache:
 def _split(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return line.split()
+    if '"' not in line and "\r" not in line and "\0" not in line:
+        return line.split(delimiter)  # what the csv module makes of a line without quotes (most lines)
     try:
         return next(csv.reader([line], delimiter=delimiter))
     except csv.Error:  # a cell past the csv module's field limit, a NUL byte: not an edge
@@ -156,8 +158,7 @@ def read(path, source: str, options) -> Iterator[Row]:
                           warnings=[f"the same citation as line {seen[digest]}; written once"])
                 continue
             seen[digest] = number
-            yield Row(source, number, records=[*stub_records(citing), *stub_records(cited),
-                                                Edge("CITES", "Paper", citing, "Paper", cited)])
+            yield Row(source, number, records=[Citation(citing, cited)])
 
 
 def looks_like(path: Path, head: str) -> bool:
