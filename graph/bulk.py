@@ -352,8 +352,11 @@ class BulkWriter:
                         continue
                     proc.stdin.write(f"{start}\t{end}\t{rest}")
                 proc.stdin.close()
-            except BrokenPipeError:
-                pass  # sort ended early: what it says is the error below
+            except BrokenPipeError:  # sort ended early: what it says is the error below
+                try:
+                    proc.stdin.close()  # (the unwritten rest cannot be flushed; the pipe is closed)
+                except BrokenPipeError:
+                    pass
             except BaseException:  # interrupted: sort does not outlive the load
                 proc.kill()
                 proc.wait()

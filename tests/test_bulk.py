@@ -1,6 +1,7 @@
 """citegraph load --bulk (neo4j-admin import) builds the same graph as a normal load."""
 
 import json
+import os
 
 import pytest
 
@@ -211,3 +212,26 @@ def test_relationship_files_keep_hostile_keys_and_unite_repeated_relationships(t
         ('Tab\there', "p0", ("a.jsonl",)), ('Quote "q" and \\ slash', "p1", ("a.jsonl", "b.jsonl")),
         ('Line\nbreak', "p2", ("a.jsonl",)), ('Zoë Ünal', "p3", ("a.jsonl",)), ("plain", "p4", ("a.jsonl",))}
     assert rows("CITES") == {("p0", "p4", ("a.jsonl",))}
+
+
+def test_a_sort_that_fails_is_a_load_error_with_its_message(tmp_path, monkeypatch):
+    """The relationship lines are piped into GNU sort; if it stops (a full disk, say), the load
+    ends with sort's own words, not a broken pipe."""
+    from graph.bulk import BulkWriter
+    from graph.errors import LoadError
+    from graph.papers import PaperRef
+    from graph.records import Citation
+
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "sort").write_text("#!/bin/sh\necho 'sort: write failed: No space left on device' >&2\nexit 2\n")
+    (fake / "sort").chmod(0o755)
+    work = tmp_path / "work"
+    work.mkdir()
+    writer = BulkWriter(work, importer=None)
+    writer.source = "cites.tsv"
+    for i in range(20_000):  # more than a pipe holds: the writer meets the closed pipe
+        writer.add([Citation(PaperRef(openreview=f"a{i}"), PaperRef(openreview=f"b{i}"))], ("cites.tsv", i + 1))
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    with pytest.raises(LoadError, match="sorting the CITES relationships failed: sort: write failed: No space left"):
+        writer.finish()
