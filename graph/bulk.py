@@ -378,7 +378,7 @@ class BulkWriter:
             # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
             tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
                        and c.label == (start_label if c.outgoing else end_label)]
-            observed = rel in ("PRESENTED_AT", "HAS_CODE", "HAS_ARTIFACT", "OWNS")  # what statistics count
+            observed = rel in StatsTally.RELS
             blank = ["" for _ in props_of]
             at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
 

@@ -174,6 +174,8 @@ class StatsTally:
     database afterwards. Feed it every relationship (papers by their final ids), then each paper's
     properties; then ask for each venue's and Hub account's values."""
 
+    RELS = ("PRESENTED_AT", "HAS_CODE", "HAS_ARTIFACT", "OWNS")  # the relationships it counts from
+
     def __init__(self):
         self.with_code: set = set()
         self.with_artifacts: set = set()

@@ -17,6 +17,7 @@ columns are ignored. ``--id-scheme`` says what the identifiers are:
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,27 +74,6 @@ def ref_for(value: str, scheme: str = "auto") -> PaperRef:
     return PaperRef.from_id(text)
 
 
-
-
-class _RefCache:
-    """``ref_for`` once per identifier: an edge list names each paper on many lines (a citing
-    paper on consecutive ones, a cited one wherever it is cited). Bounded: emptied when full."""
-
-    SIZE = 1 << 18
-
-    def __init__(self):
-        self.refs: dict[str, PaperRef] = {}
-
-    def get(self, value: str, scheme: str) -> PaperRef:
-        ref = self.refs.get(value)
-        if ref is None:
-            ref = ref_for(value, scheme)  # an IdError is not kept: bad values are rare
-            if len(self.refs) >= self.SIZE:
-                self.refs.clear()
-            self.refs[value] = ref
-        return ref
-
-
 def _split(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return line.split()
@@ -121,7 +101,9 @@ def read(path, source: str, options) -> Iterator[Row]:
         raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
     delimiter: str | bool = False  # not decided yet
     seen: dict[int, int] = {}  # digest of (citing, cited) -> first line
-    refs = _RefCache()
+    # each identifier is made a reference once: a citing paper fills consecutive lines, a cited one
+    # recurs wherever it is cited (bounded; a bad value raises again, it is not kept)
+    refs = functools.lru_cache(maxsize=1 << 18)(ref_for)
     with open(path, "rb") as f:
         for number, data in enumerate(f, 1):
             try:
@@ -143,7 +125,7 @@ def read(path, source: str, options) -> Iterator[Row]:
                 yield Row(source, number, reject=Reject(source, number, "needs two identifiers: citing and cited", line))
                 continue
             try:
-                citing, cited = refs.get(cells[0], scheme), refs.get(cells[1], scheme)
+                citing, cited = refs(cells[0], scheme), refs(cells[1], scheme)
             except IdError as exc:
                 yield Row(source, number, reject=Reject(source, number, str(exc), line))
                 continue
