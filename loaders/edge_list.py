@@ -44,7 +44,7 @@ def ref_for(value: str, scheme: str = "auto") -> PaperRef:
     if not text:
         raise IdError("empty identifier")
     if scheme == "raw":
-        return PaperRef.from_id(text)
+        return _named(PaperRef.from_id(text), text)
     if scheme == "doi" or (scheme == "auto" and (text.lower().startswith(("10.", "doi:")) or "doi.org/" in text)):
         doi = normalize_doi(text)
         if not doi:
@@ -71,7 +71,13 @@ def ref_for(value: str, scheme: str = "auto") -> PaperRef:
         if not _S2.match(text):
             raise IdError(f"{text!r} is not a Semantic Scholar paper id (40 hex digits) or corpus id")
         return PaperRef(s2=text)
-    return PaperRef.from_id(text)
+    return _named(PaperRef.from_id(text), text)
+
+
+def _named(ref: PaperRef, text: str) -> PaperRef:
+    if not ref:  # "arxiv:", "title:": a prefix with nothing after it
+        raise IdError(f"{text!r} names no paper (a prefix with no identifier after it)")
+    return ref
 
 
 def _split(line: str, delimiter: str | None) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
 from loaders import edge_list, openalex, semantic_scholar
+from loaders.registry import LoadOptions
 from loaders.bibtex import parse_bibtex
 from loaders.works import work_records
 
@@ -81,6 +82,15 @@ def test_semantic_scholar_nested_papers_and_citation_properties():
 ])
 def test_edge_list_identifiers(text, ref):
     assert edge_list.ref_for(text) == ref
+
+
+@pytest.mark.parametrize("text", ["arxiv:", "title:", "openalex:", "s2:", "corpus:"])
+def test_an_identifier_prefix_with_nothing_after_it_is_rejected_on_its_line(tmp_path, text):
+    path = tmp_path / "c.tsv"
+    path.write_text(f"{text}\t10.1000/x\n10.1000/y\t10.1000/z\n", encoding="utf-8")
+    rows = list(edge_list.read(path, "c.tsv", LoadOptions()))
+    assert rows[0].reject is not None and rows[0].reject.line == 1 and "names no paper" in rows[0].reject.reason
+    assert rows[1].reject is None and rows[1].records
 
 
 def test_bibtex_entries_keep_their_keys_and_report_broken_ones():
