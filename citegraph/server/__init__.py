@@ -300,6 +300,10 @@ class ManagedServer:
             # the Browser may fetch guides served by this machine
             "browser.remote_content_hostname_whitelist=*",
             "client.allow_telemetry=false",
+            # a stop otherwise waits Netty's quiet period (5 s) twice for Bolt's network threads;
+            # by then the databases are stopped and nothing is in flight (load --bulk stops and
+            # starts the server: this is 10 of its seconds)
+            "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
             # style and guide on connect (served from this server: see citegraph.browser)
             f"browser.post_connect_cmd={post_connect_cmd(http_port)}",
         ]
