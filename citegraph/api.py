@@ -465,14 +465,16 @@ def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file,
     """Read one file into a sink (the live writer, or the bulk writer), counting into ``summary``."""
     stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
     bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
+    if writer.takes_batches != options.batched:
+        options = dataclasses.replace(options, batched=writer.takes_batches)
     try:
         stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
         for row in read(path, name, options):
             killpoints.point("read.row")
             if stats["read"] == 0:
                 writer.source = row.source
-            stats["read"] += 1
-            bar.update(1)
+            stats["read"] += row.lines
+            bar.update(row.lines)
             if row.reject is not None:
                 stats["rejected"] += 1
                 summary.reject(row.reject.as_dict(), rejects_file)
@@ -487,7 +489,7 @@ def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file,
                 writer.flush()
                 writer.source = row.source
             writer.add(row.records, (row.source, row.line))
-            stats["loaded"] += 1
+            stats["loaded"] += row.lines
     except (LoadError, OSError, ValueError, RecursionError, UnicodeError, csv.Error) as exc:
         # the file (or the rest of it) cannot be read: one reject says so; other files still load
         reason = str(exc) if isinstance(exc, LoadError) else f"cannot be read: {exc}"

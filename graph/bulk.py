@@ -20,6 +20,7 @@ imported with the nodes instead of computed in the database after.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -36,7 +37,7 @@ from graph.errors import LoadError
 from graph.model import COUNTS, NODES, RELS, UNTITLED
 from graph import killpoints, paper_identity
 from graph.papers import PROPERTY, PaperRef
-from graph.records import Citation, Edge, Node, ReplaceEdges
+from graph.records import Citation, Citations, Edge, Node, ReplaceEdges
 from graph.sink import Written
 
 ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
@@ -63,6 +64,8 @@ class BulkWriter:
     naming the source and line of the row that asked for what was left out.
     """
 
+    takes_batches = True  # edge lists give it Citations: rows of many lines
+
     def __init__(self, workdir: Path, importer: Importer):
         self.dir = workdir
         self.importer = importer
@@ -74,6 +77,8 @@ class BulkWriter:
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self._settled: dict = {}  # PaperRef whose identifiers all name one paper -> that paper's id
         self._rest: dict = {}  # (props, sources, origin source, source) -> an edge line's last fields but the line
+        self._stubs: dict = {}  # id of a Citations' PaperRef -> (that ref, its paper's key as JSON)
+        self._stubs_source = None  # (the source they were added for)
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
@@ -161,7 +166,9 @@ class BulkWriter:
         for rec in records:
             if isinstance(rec, ReplaceEdges):
                 continue  # nothing to withdraw in a new database
-            if isinstance(rec, Citation):  # the stubs and the edge of rec.records(), without making them
+            if type(rec) is Citations:
+                self._citations(rec, origin[0] if origin else self.source)
+            elif isinstance(rec, Citation):  # the stubs and the edge of rec.records(), without making them
                 citing = self._paper(rec.citing, {}, {"stub": True}, None, rec.sources, origin)
                 cited = self._paper(rec.cited, {}, {"stub": True}, None, rec.sources, origin)
                 self._edge(("CITES", "Paper", "Paper"), citing, cited, {}, rec.sources, origin)
@@ -199,11 +206,39 @@ class BulkWriter:
         self.paper_file.write(json.dumps([key, props, create_props, origin], ensure_ascii=False) + "\n")
         return key
 
-    def _edge(self, group: tuple, start, end, props: dict, sources, origin) -> None:
-        """One relationship line of its group's file: ``start\\tend\\t[props, sources]\\torigin``."""
+    def _citations(self, rec: Citations, source: str) -> None:
+        """The stubs and edges of many citations: a paper named again costs one lookup (by the
+        identity of its reference: the reader gives the same object for the same identifier)."""
+        if self._stubs_source != (self.source, rec.sources):
+            self._stubs.clear()
+            self._stubs_source = (self.source, rec.sources)
+        stubs = self._stubs
+        head = json.dumps([{}, rec.sources or [self.source]], ensure_ascii=False) + "\t[" + _enc(source) + ", "
+        out = []
+        for a, b, line in zip(rec.citing, rec.cited, rec.lines):
+            hit = stubs.get(id(a))
+            ka = hit[1] if hit is not None else self._stub(a, rec.sources, source, line)
+            hit = stubs.get(id(b))
+            kb = hit[1] if hit is not None else self._stub(b, rec.sources, source, line)
+            out.append(f"{ka}\t{kb}\t{head}{line}]\n")
+        self._edge_file(("CITES", "Paper", "Paper")).writelines(out)
+
+    def _stub(self, ref, sources, source: str, line: int) -> str:
+        key = _key(self._paper(ref, {}, {"stub": True}, None, sources, [source, line]))
+        if len(self._stubs) >= SETTLED_SIZE:
+            self._stubs.clear()
+        self._stubs[id(ref)] = (ref, key)  # (the ref is kept: its id stays its own)
+        return key
+
+    def _edge_file(self, group: tuple):
         f = self.edge_files.get(group)
         if f is None:
             f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w", encoding="utf-8")
+        return f
+
+    def _edge(self, group: tuple, start, end, props: dict, sources, origin) -> None:
+        """One relationship line of its group's file: ``start\\tend\\t[props, sources]\\torigin``."""
+        f = self._edge_file(group)
         head = None
         # most lines (no properties, or an author's position) take their start from a cache
         if origin and isinstance(origin[1], int) and all(type(v) in (int, str) for v in props.values()):
@@ -382,17 +417,28 @@ class BulkWriter:
             blank = ["" for _ in props_of]
             at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
 
+            tails: dict = {}  # sources of a relationship without properties -> its cells as CSV text
+
             def emit():
                 if current is not None:
                     start, end = current.split("\t")
+                    ends = (_unkey(start), _unkey(end))
                     if merged:
                         values = {**merged, "sources": sorted(sources)}
-                        cells = [_cell(values.get(p.name)) for p in props_of]
-                    else:  # most relationships: nothing but their sources
-                        cells = blank.copy()
-                        cells[at_sources] = ARRAY.join(sorted(sources))
-                    ends = (_unkey(start), _unkey(end))
-                    w.writerow([*ends, *cells])
+                        w.writerow([*ends, *[_cell(values.get(p.name)) for p in props_of]])
+                    else:  # most relationships: nothing but their sources, one of a few lists
+                        joined = ARRAY.join(sorted(sources))
+                        tail = tails.get(joined)
+                        if tail is None:
+                            cells = blank.copy()
+                            cells[at_sources] = joined
+                            tail = _csv_line(["", *cells])  # (",…\r\n": the cells after the start)
+                            if len(tails) < 10_000:
+                                tails[joined] = tail
+                        if _plain(start) and _plain(end):  # (the CSV cell is the key as it is)
+                            out.write(f"{ends[0]},{ends[1]}{tail}")
+                        else:
+                            out.write(_csv_line(ends)[:-2] + tail)
                     for tally, side in tallies:
                         tally[ends[side]] += 1
                     if observed:
@@ -465,6 +511,18 @@ def _key(value) -> str:
 def _unkey(text: str):
     """The key ``_key`` wrote (most are plain strings: nothing to unescape)."""
     return text[1:-1] if text[:1] == '"' and "\\" not in text else json.loads(text)
+
+
+def _plain(key: str) -> bool:
+    """A key written by ``_key`` whose CSV cell is its text unquoted (no escapes, no comma)."""
+    return key[:1] == '"' and "\\" not in key and "," not in key
+
+
+def _csv_line(cells) -> str:
+    """The cells as one line of the csv module's default dialect (as ``csv.writer`` writes them)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
 
 
 def _not_imported(entry: str, origin) -> dict:

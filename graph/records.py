@@ -52,11 +52,31 @@ class Citation:
                 Edge("CITES", "Paper", self.citing, "Paper", self.cited, sources=self.sources)]
 
 
+@dataclass(slots=True)
+class Citations:
+    """Many citations of one input in one object: ``citing[i]`` cites ``cited[i]`` (PaperRefs),
+    as read on line ``lines[i]``. What an edge list gives a sink that takes it whole
+    (``LoadOptions.batched``: the bulk writer), so that 20 million lines are not 20 million rows.
+    A repeated citation may be among them (the sink writes a relationship once); self-citations
+    are not."""
+
+    citing: list
+    cited: list
+    lines: list
+    sources: list | None = None  # who asserted them; None: the source being loaded
+
+    def records(self) -> list:
+        return [r for a, b in zip(self.citing, self.cited) for r in Citation(a, b, self.sources).records()]
+
+
+_BATCHED = (Citation, Citations)
+
+
 def expanded(records) -> list:
     """The records with each Citation as its Nodes and Edge (for writers that take those only)."""
-    if not any(type(rec) is Citation for rec in records):
+    if not any(type(rec) in _BATCHED for rec in records):
         return records
-    return [r for rec in records for r in (rec.records() if type(rec) is Citation else (rec,))]
+    return [r for rec in records for r in (rec.records() if type(rec) in _BATCHED else (rec,))]
 
 
 @dataclass(slots=True)
@@ -96,6 +116,7 @@ class Row:
     reject: Reject | None = None
     warnings: list = field(default_factory=list)
     unchanged: bool = False  # the same row was loaded before from this source: nothing to write
+    lines: int = 1  # input lines it stands for: many for Citations, none for a warning found late
 
 
 # Neo4j cannot index a string of more than about 8 KB (``Property value is too large to
@@ -129,6 +150,16 @@ def _ref_too_long(key) -> str | None:
     return next((name for name, value in zip(names, values) if _too_long(value)), None)
 
 
+def key_too_long(label: str, key) -> str | None:
+    """Why a node key cannot be written (a value too long for Neo4j's index), or None."""
+    where = _ref_too_long(key)
+    return _too_long_to_index(label, where) if where else None
+
+
+def _too_long_to_index(label: str, where: str) -> str:
+    return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+
+
 def oversized(records) -> str | None:
     """Why the records cannot be written (a key or indexed value too long), or None."""
     checked = set()  # ids of keys seen in this row (an edge's ends are usually its nodes' keys)
@@ -140,12 +171,14 @@ def oversized(records) -> str | None:
             if where is None and node is not None and rec.props:
                 where = next((p for p in node.indexes if _too_long(rec.props.get(p))), None)
             if where:
-                return f"a {rec.label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+                return _too_long_to_index(rec.label, where)
+        elif type(rec) is Citations:
+            continue  # its reader checks each identifier once (key_too_long), rejecting only its lines
         elif isinstance(rec, (Edge, Citation)):
             ends = (("Paper", rec.citing), ("Paper", rec.cited)) if isinstance(rec, Citation) else \
                 ((rec.start_label, rec.start_key), (rec.end_label, rec.end_key))
             for label, key in ends:
                 where = None if id(key) in checked else _ref_too_long(key)
                 if where:
-                    return f"a {label}'s {where} is longer than {MAX_KEY_BYTES} bytes (not a real one; Neo4j cannot index it)"
+                    return _too_long_to_index(label, where)
     return None

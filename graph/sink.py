@@ -55,6 +55,7 @@ class Sink(Protocol):
     """What the API writes through; ``GraphWriter`` and ``BulkWriter`` are the two."""
 
     source: str | None  # the source name recorded on what is written (a record may name its own)
+    takes_batches: bool  # it takes graph.records.Citations: a row may stand for many lines
 
     def add(self, records: Iterable, origin: Origin | None = None) -> None:
         """The records of one input row, and where the row came from."""

@@ -19,12 +19,13 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
 from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, openreview_id
 from graph.papers import PaperRef
-from graph.records import Citation, Reject, Row
+from graph.records import Citation, Citations, Reject, Row, key_too_long
 from loaders.works import stub_records
 from loaders.registry import SHAPED, Format
 
@@ -101,21 +102,16 @@ def _delimiter(line: str) -> str | None:
     return None  # whitespace
 
 
-def read(path, source: str, options) -> Iterator[Row]:
-    scheme = options.id_scheme or "auto"
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
-    delimiter: str | bool = False  # not decided yet
-    seen: dict[int, int] = {}  # digest of (citing, cited) -> first line
-    # each identifier is made a reference once: a citing paper fills consecutive lines, a cited one
-    # recurs wherever it is cited (bounded; a bad value raises again, it is not kept)
-    refs = functools.lru_cache(maxsize=1 << 18)(ref_for)
+def _data_lines(path, source: str) -> Iterator[tuple[int, list | Reject, str]]:
+    """(line number, its cells: at least two, the line) of each data line, or (line number,
+    Reject, the line)."""
+    delimiter: str | bool | None = False  # not decided yet
     with open(path, "rb") as f:
         for number, data in enumerate(f, 1):
             try:
                 line = data.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                yield Row(source, number, reject=Reject(source, number, f"not valid UTF-8 (byte {exc.start + 1})"))
+                yield number, Reject(source, number, f"not valid UTF-8 (byte {exc.start + 1})"), ""
                 continue
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
@@ -128,25 +124,128 @@ def read(path, source: str, options) -> Iterator[Row]:
             cells = [c.strip() for c in _split(stripped, delimiter)]
             cells = [c for c in cells if c] if delimiter is None else cells
             if len(cells) < 2:
-                yield Row(source, number, reject=Reject(source, number, "needs two identifiers: citing and cited", line))
+                yield number, Reject(source, number, "needs two identifiers: citing and cited", line), line
                 continue
-            try:
-                citing, cited = refs(cells[0], scheme), refs(cells[1], scheme)
-            except IdError as exc:
-                yield Row(source, number, reject=Reject(source, number, str(exc), line))
-                continue
-            if citing.same_paper(cited):
-                yield Row(source, number, records=stub_records(citing),
-                          warnings=[f"{cells[0]} cites itself; not written"])
-                continue
-            # a repeated edge adds nothing; the digest keeps the memory per edge small
-            digest = hash((citing, cited))
-            if digest in seen:
-                yield Row(source, number, records=[],
-                          warnings=[f"the same citation as line {seen[digest]}; written once"])
-                continue
-            seen[digest] = number
-            yield Row(source, number, records=[Citation(citing, cited)])
+            yield number, cells, line
+
+
+def read(path, source: str, options) -> Iterator[Row]:
+    scheme = options.id_scheme or "auto"
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+    if options.batched:
+        yield from _read_batched(path, source, scheme)
+        return
+    seen: dict[int, int] = {}  # digest of (citing, cited) -> first line
+    # each identifier is made a reference once: a citing paper fills consecutive lines, a cited one
+    # recurs wherever it is cited (bounded; a bad value raises again, it is not kept)
+    refs = functools.lru_cache(maxsize=1 << 18)(ref_for)
+    for number, cells, line in _data_lines(path, source):
+        if type(cells) is Reject:
+            yield Row(source, number, reject=cells)
+            continue
+        try:
+            citing, cited = refs(cells[0], scheme), refs(cells[1], scheme)
+        except IdError as exc:
+            yield Row(source, number, reject=Reject(source, number, str(exc), line))
+            continue
+        if citing.same_paper(cited):
+            yield Row(source, number, records=stub_records(citing),
+                      warnings=[f"{cells[0]} cites itself; not written"])
+            continue
+        # a repeated edge adds nothing; the digest keeps the memory per edge small
+        digest = hash((citing, cited))
+        if digest in seen:
+            yield Row(source, number, records=[],
+                      warnings=[f"the same citation as line {seen[digest]}; written once"])
+            continue
+        seen[digest] = number
+        yield Row(source, number, records=[Citation(citing, cited)])
+
+
+BATCH = 20_000  # citations per row when batched
+KNOWN_SIZE = 1 << 18  # identifiers remembered as references (emptied when full: memory stays bounded)
+
+
+def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
+    """The rows of ``read`` for a sink that takes Citations: the clean lines in rows of BATCH.
+    What is said about a line (a reject, a self-citation) comes in its own row, in line order;
+    repeated citations are found at the end, in compact arrays instead of a dictionary of
+    every citation (20 million lines), and said as warnings (the sink writes each citation once)."""
+    known: dict[str, tuple] = {}  # cell -> (its PaperRef, the number of its paper)
+    numbers: dict = {}  # a paper's identifiers -> a small number (ints are cheap to keep per line)
+    citing: list = []
+    cited: list = []
+    at: list = []
+    pairs = array("q")  # per clean line: the numbers of its two papers, in one integer
+    where = array("q")  # per clean line: its number
+
+    def ref_of(cell: str) -> tuple:
+        hit = known.get(cell)
+        if hit is None:
+            ref = ref_for(cell, scheme)  # IdError: the line is rejected
+            too_long = key_too_long("Paper", ref)
+            if too_long:
+                raise IdError(too_long)
+            if len(known) >= KNOWN_SIZE:
+                known.clear()
+            hit = known[cell] = (ref, numbers.setdefault(tuple(ref.pairs()), len(numbers)))
+        return hit
+
+    def batch() -> Iterator[Row]:
+        if at:
+            yield Row(source, at[0], records=[Citations(citing.copy(), cited.copy(), at.copy())], lines=len(at))
+            citing.clear(), cited.clear(), at.clear()
+
+    for number, cells, line in _data_lines(path, source):
+        if type(cells) is Reject:
+            yield from batch()
+            yield Row(source, number, reject=cells)
+            continue
+        try:
+            (a, na), (b, nb) = ref_of(cells[0]), ref_of(cells[1])
+        except IdError as exc:
+            yield from batch()
+            yield Row(source, number, reject=Reject(source, number, str(exc), line))
+            continue
+        if na == nb:  # (edge list references hold one identifier each: the same one is the same paper)
+            yield from batch()
+            yield Row(source, number, records=stub_records(a), warnings=[f"{cells[0]} cites itself; not written"])
+            continue
+        citing.append(a)
+        cited.append(b)
+        at.append(number)
+        pairs.append(na << 32 | nb)
+        where.append(number)
+        if len(at) >= BATCH:
+            yield from batch()
+    yield from batch()
+    known.clear()
+    numbers.clear()
+    yield from _repeats(pairs, where, source)
+
+
+def _repeats(pairs: array, where: array, source: str) -> Iterator[Row]:
+    """A warning row (standing for no line of its own) for each line that repeats an earlier
+    citation, in line order."""
+    import numpy as np  # (only here: a sort of 20 million integers)
+
+    keys = np.frombuffer(pairs, dtype=np.int64)
+    if len(keys) < 2:
+        return
+    order = np.argsort(keys, kind="stable")  # equal citations together, in line order
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    if len(starts) == len(keys):
+        return  # (the common case: no repeats)
+    lines = np.frombuffer(where, dtype=np.int64)
+    group = np.cumsum(np.concatenate(([True], ordered[1:] != ordered[:-1]))) - 1
+    repeat = np.flatnonzero(np.concatenate(([False], ordered[1:] == ordered[:-1])))
+    first = lines[order[starts[group[repeat]]]]
+    line = lines[order[repeat]]
+    for i in np.argsort(line, kind="stable"):
+        yield Row(source, int(line[i]), warnings=[f"the same citation as line {int(first[i])}; written once"],
+                  lines=0)
 
 
 def looks_like(path: Path, head: str) -> bool:

@@ -32,6 +32,9 @@ class LoadOptions:
     of_paper: str | None = None  # Semantic Scholar /references and /citations pages: whose they are
     # paper rows: ``unchanged(pairs of (paper id, fingerprint))`` -> ids the graph holds exactly so
     unchanged: Callable[[list], set] | None = None
+    # the sink takes graph.records.Citations (the bulk writer): an edge list's clean lines come in
+    # rows of many (Row.lines), its repeats as warnings at the end
+    batched: bool = False
 
 
 @dataclass(frozen=True)

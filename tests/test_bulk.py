@@ -176,7 +176,7 @@ def test_import_files_built_elsewhere_give_the_graph_of_a_normal_load(graph, neo
 
 
 def test_relationship_files_keep_hostile_keys_and_unite_repeated_relationships(tmp_path):
-    """Keys with tabs, quotes, backslashes, newlines and non-ASCII letters reach the CSV files as
+    """Keys with tabs, quotes, backslashes, newlines, commas and non-ASCII letters reach the CSV files as
     they are; a relationship named twice is one row with both sources; a paper found to be another
     after its relationships were written has them moved to that paper (read back with csv)."""
     import csv
@@ -186,7 +186,7 @@ def test_relationship_files_keep_hostile_keys_and_unite_repeated_relationships(t
     from graph.records import Edge, Node
 
     writer = BulkWriter(tmp_path, importer=None)
-    odd = ['Tab\there', 'Quote "q" and \\ slash', 'Line\nbreak', 'Zoë Ünal', 'plain']
+    odd = ['Tab\there', 'Quote "q" and \\ slash', 'Line\nbreak', 'Zoë Ünal', 'plain', 'Smith, Jr.']
     writer.source = "a.jsonl"
     for i, name in enumerate(odd):
         writer.add([Node("Paper", PaperRef(openreview=f"p{i}"), {"title": f"T{i}"}),
@@ -210,7 +210,8 @@ def test_relationship_files_keep_hostile_keys_and_unite_repeated_relationships(t
 
     assert rows("AUTHORED") == {
         ('Tab\there', "p0", ("a.jsonl",)), ('Quote "q" and \\ slash', "p1", ("a.jsonl", "b.jsonl")),
-        ('Line\nbreak', "p2", ("a.jsonl",)), ('Zoë Ünal', "p3", ("a.jsonl",)), ("plain", "p4", ("a.jsonl",))}
+        ('Line\nbreak', "p2", ("a.jsonl",)), ('Zoë Ünal', "p3", ("a.jsonl",)), ("plain", "p4", ("a.jsonl",)),
+        ("Smith, Jr.", "p5", ("a.jsonl",))}
     assert rows("CITES") == {("p0", "p4", ("a.jsonl",))}
 
 
@@ -235,3 +236,60 @@ def test_a_sort_that_fails_is_a_load_error_with_its_message(tmp_path, monkeypatc
     monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
     with pytest.raises(LoadError, match="sorting the CITES relationships failed: sort: write failed: No space left"):
         writer.finish()
+
+
+def _hostile_edge_list(path):
+    """Lines whose fate is known by hand: a header, a comment, repeats under other spellings of
+    one DOI, a self-citation by two spellings of one arXiv id, a bad DOI, bytes that are not
+    UTF-8, an identifier too long to index, a line with one cell; CRLF line ends."""
+    lines = [b"citing\tcited", b"# a comment",
+             b"10.1000/a\t10.1000/b",                       # 3
+             b"10.1000/a\t10.1000/c",                       # 4
+             b"10.1000/A\thttps://doi.org/10.1000/b",       # 5: line 3 again
+             b"2312.06932\tarXiv:2312.06932v2",             # 6: cites itself
+             b"10.1000/b\tdoi:xyz",                         # 7: not a DOI
+             b"10.1000/b\t10.1000/\xff",                    # 8: not UTF-8
+             b"10.1000/c\t" + b"1" * 5000,                  # 9: too long to index
+             b"10.1000/c\t10.1000/a",                       # 10
+             b"10.1000/a\t10.1000/b",                       # 11: line 3 again
+             b"onlyone"]                                    # 12
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+
+
+def test_edge_list_read_in_rows_of_many_lines_says_what_rows_of_one_say(tmp_path):
+    """The bulk writer takes an edge list's clean lines in rows of many (Citations); the
+    rejects, warnings and line counts of the load are those of a line-by-line read."""
+    from citegraph.api import write_import_files
+
+    path = tmp_path / "cites.tsv"
+    _hostile_edge_list(path)
+    summary = write_import_files([path], tmp_path / "out")
+    assert [(r["line"], r["reason"]) for r in summary.rejects] == [
+        (7, "'doi:xyz' is not a DOI"), (8, "not valid UTF-8 (byte 19)"),
+        (9, "a Paper's corpus is longer than 4000 bytes (not a real one; Neo4j cannot index it)"),
+        (12, "needs two identifiers: citing and cited")]
+    warnings = sorted((w["line"], w["warning"]) for w in summary.warnings)
+    assert warnings == [(5, "the same citation as line 3; written once"),
+                        (6, "2312.06932 cites itself; not written"),
+                        (11, "the same citation as line 3; written once")]
+    assert summary.files[0]["read"] == 10 and summary.files[0]["loaded"] == 6
+    import csv
+
+    with open(tmp_path / "out" / "rel_CITES_Paper_Paper.csv", encoding="utf-8", newline="") as f:
+        header, *body = list(csv.reader(f))
+    assert {(r[0], r[1], r[header.index("sources:string[]")]) for r in body} == {
+        ("doi:10.1000/a", "doi:10.1000/b", "cites.tsv"), ("doi:10.1000/a", "doi:10.1000/c", "cites.tsv"),
+        ("doi:10.1000/c", "doi:10.1000/a", "cites.tsv")}
+    with open(tmp_path / "out" / "nodes_Paper.csv", encoding="utf-8", newline="") as f:
+        papers = {r[0] for r in list(csv.reader(f))[1:]}
+    assert papers == {"doi:10.1000/a", "doi:10.1000/b", "doi:10.1000/c", "arxiv:2312.06932"}
+
+    # the line-by-line read (what a normal load takes) says the same, row by row
+    from loaders import LoadOptions, read
+
+    def said(batched):
+        rows = list(read(str(path), "edges", LoadOptions(batched=batched)))
+        return (sorted((r.line, r.reject.reason) for r in rows if r.reject),
+                sorted((r.line, w) for r in rows for w in r.warnings), sum(r.lines for r in rows))
+
+    assert said(True) == said(False)
