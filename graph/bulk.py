@@ -310,9 +310,10 @@ class BulkWriter:
         node = NODES["Paper"]
         props = [p for p in node.props if p.name != node.key]
         lines: dict = defaultdict(int)
+        key_of = json.JSONDecoder().raw_decode  # (a line is ``[key, props, …]``: only the key is read)
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f:
             for line in f:
-                lines[self._find(json.loads(line)[0])] += 1
+                lines[self._find(key_of(line, 1)[0])] += 1
         joined: dict = defaultdict(set)  # sources of papers found to be another, for that one
         for key, names in self.paper_sources.items():
             root = self._find(key)
