@@ -33,7 +33,7 @@ from citegraph.rdf import format_for
 from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
-from graph.bulk import ARRAY, BulkWriter
+from graph.bulk import ARRAY, BulkWriter, collection_paused
 from graph.counts import ensure_counts, refresh_counts, refresh_stats
 from graph.lazy import HIDDEN, lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
@@ -174,10 +174,11 @@ class CiteGraph:
             writer = BulkWriter(Path(workdir), importer=lambda nodes, rels: run_import(
                 server, nodes, rels, database, array_delimiter=ARRAY))
             try:
-                for path in files:
-                    _load_file(path, fmt, options, summary, rejects_file, show, writer)
-                read = time.perf_counter()
-                written = writer.close()
+                with collection_paused():
+                    for path in files:
+                        _load_file(path, fmt, options, summary, rejects_file, show, writer)
+                    read = time.perf_counter()
+                    written = writer.close()
             except KeyboardInterrupt:
                 raise Interrupted(
                     "interrupted before the import was complete; the server runs again, and running the "
@@ -426,9 +427,11 @@ def write_import_files(paths: list[str | Path], out_dir: str | Path, fmt: str = 
     rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
     try:
         writer = BulkWriter(out, importer=script)
-        for path in files:
-            _load_file(path, fmt, options, summary, rejects_file, show, writer)
-        CiteGraph._written(writer.close(), summary, rejects_file, "(all files)")
+        with collection_paused():
+            for path in files:
+                _load_file(path, fmt, options, summary, rejects_file, show, writer)
+            written = writer.close()
+        CiteGraph._written(written, summary, rejects_file, "(all files)")
     finally:
         if rejects_file:
             rejects_file.close()

@@ -293,3 +293,23 @@ def test_edge_list_read_in_rows_of_many_lines_says_what_rows_of_one_say(tmp_path
                 sorted((r.line, w) for r in rows for w in r.warnings), sum(r.lines for r in rows))
 
     assert said(True) == said(False)
+
+
+def test_the_collector_paused_for_a_bulk_load_runs_again_after_it_even_when_the_load_fails():
+    import gc
+
+    from graph.bulk import collection_paused
+
+    assert gc.isenabled()
+    with pytest.raises(LoadError):
+        with collection_paused():
+            assert not gc.isenabled()
+            raise LoadError("a file that cannot be read")
+    assert gc.isenabled()
+    gc.disable()  # a program that runs without it keeps it off
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
