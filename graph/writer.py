@@ -162,8 +162,8 @@ class GraphWriter:
     raised to the caller at its next ``add``/``flush``.
     """
 
-
     takes_batches = False  # (it writes a row's records in one batch; a row of 20,000 would outgrow it)
+
     def __init__(self, driver: neo4j.Driver, database: str | None = None, *, source: str | None,
                  batch_size: int = 10_000, background: bool = True):
         self.driver = driver

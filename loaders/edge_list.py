@@ -197,28 +197,32 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
             yield Row(source, at[0], records=[Citations(citing.copy(), cited.copy(), at.copy())], lines=len(at))
             citing.clear(), cited.clear(), at.clear()
 
-    for number, cells, line in _data_lines(path, source):
-        if type(cells) is Reject:
-            yield from batch()
-            yield Row(source, number, reject=cells)
-            continue
-        try:
-            (a, na), (b, nb) = ref_of(cells[0]), ref_of(cells[1])
-        except IdError as exc:
-            yield from batch()
-            yield Row(source, number, reject=Reject(source, number, str(exc), line))
-            continue
-        if na == nb:  # (edge list references hold one identifier each: the same one is the same paper)
-            yield from batch()
-            yield Row(source, number, records=stub_records(a), warnings=[f"{cells[0]} cites itself; not written"])
-            continue
-        citing.append(a)
-        cited.append(b)
-        at.append(number)
-        pairs.append(na << 32 | nb)
-        where.append(number)
-        if len(at) >= BATCH:
-            yield from batch()
+    try:
+        for number, cells, line in _data_lines(path, source):
+            if type(cells) is Reject:
+                yield from batch()
+                yield Row(source, number, reject=cells)
+                continue
+            try:
+                (a, na), (b, nb) = ref_of(cells[0]), ref_of(cells[1])
+            except IdError as exc:
+                yield from batch()
+                yield Row(source, number, reject=Reject(source, number, str(exc), line))
+                continue
+            if na == nb:  # (edge list references hold one identifier each: the same one is the same paper)
+                yield from batch()
+                yield Row(source, number, records=stub_records(a), warnings=[f"{cells[0]} cites itself; not written"])
+                continue
+            citing.append(a)
+            cited.append(b)
+            at.append(number)
+            pairs.append(na << 32 | nb)
+            where.append(number)
+            if len(at) >= BATCH:
+                yield from batch()
+    except Exception:  # the file cannot be read on: the lines before stay loaded, as row by row
+        yield from batch()
+        raise
     yield from batch()
     known.clear()
     numbers.clear()
@@ -235,12 +239,13 @@ def _repeats(pairs: array, where: array, source: str) -> Iterator[Row]:
         return
     order = np.argsort(keys, kind="stable")  # equal citations together, in line order
     ordered = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    if len(starts) == len(keys):
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))  # the first of its citation
+    if new.all():
         return  # (the common case: no repeats)
     lines = np.frombuffer(where, dtype=np.int64)
-    group = np.cumsum(np.concatenate(([True], ordered[1:] != ordered[:-1]))) - 1
-    repeat = np.flatnonzero(np.concatenate(([False], ordered[1:] == ordered[:-1])))
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1  # (position in ``ordered`` -> its citation)
+    repeat = np.flatnonzero(~new)
     first = lines[order[starts[group[repeat]]]]
     line = lines[order[repeat]]
     for i in np.argsort(line, kind="stable"):

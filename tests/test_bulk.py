@@ -313,3 +313,29 @@ def test_the_collector_paused_for_a_bulk_load_runs_again_after_it_even_when_the_
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_edge_list_that_cannot_be_read_on_keeps_the_lines_before(tmp_path, monkeypatch):
+    """A file that fails midway (here an identifier the normaliser chokes on) costs only the rest
+    of that file: the citations read before it are written, as they are when read line by line."""
+    import csv
+
+    from citegraph.api import write_import_files
+    from loaders import edge_list
+
+    path = tmp_path / "cites.tsv"
+    path.write_text("".join(f"10.1000/a{i}\t10.1000/b{i}\n" for i in range(5)) + "10.1000/a9\tBOOM\n"
+                    + "10.1000/a7\t10.1000/b7\n", encoding="utf-8")
+    real = edge_list.ref_for
+
+    def choking(text, scheme="auto"):
+        if text == "BOOM":
+            raise ValueError("the normaliser choked")
+        return real(text, scheme)
+
+    monkeypatch.setattr(edge_list, "ref_for", choking)
+    summary = write_import_files([path], tmp_path / "out")
+    assert [(r["line"], r["reason"]) for r in summary.rejects] == [(6, "cannot be read: the normaliser choked")]
+    with open(tmp_path / "out" / "rel_CITES_Paper_Paper.csv", encoding="utf-8", newline="") as f:
+        cites = {(r[0], r[1]) for r in list(csv.reader(f))[1:]}
+    assert cites == {(f"doi:10.1000/a{i}", f"doi:10.1000/b{i}") for i in range(5)}
