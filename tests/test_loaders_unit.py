@@ -84,11 +84,12 @@ def test_edge_list_identifiers(text, ref):
     assert edge_list.ref_for(text) == ref
 
 
+@pytest.mark.parametrize("batched", [False, True])  # (line by line, and in rows of many for --bulk)
 @pytest.mark.parametrize("text", ["arxiv:", "title:", "openalex:", "s2:", "corpus:"])
-def test_an_identifier_prefix_with_nothing_after_it_is_rejected_on_its_line(tmp_path, text):
+def test_an_identifier_prefix_with_nothing_after_it_is_rejected_on_its_line(tmp_path, text, batched):
     path = tmp_path / "c.tsv"
     path.write_text(f"{text}\t10.1000/x\n10.1000/y\t10.1000/z\n", encoding="utf-8")
-    rows = list(edge_list.read(path, "c.tsv", LoadOptions()))
+    rows = list(edge_list.read(path, "c.tsv", LoadOptions(batched=batched)))
     assert rows[0].reject is not None and rows[0].reject.line == 1 and "names no paper" in rows[0].reject.reason
     assert rows[1].reject is None and rows[1].records
 
