@@ -231,7 +231,7 @@ class BulkWriter:
             self._stubs.clear()
             self._stubs_source = (self.source, rec.sources)
         stubs = self._stubs
-        head = json.dumps([{}, rec.sources or [self.source]], ensure_ascii=False) + "\t[" + _enc(source) + ", "
+        head = self._line_head({}, rec.sources, source)
         out = []
         for a, b, line in zip(rec.citing, rec.cited, rec.lines):
             hit = stubs.get(id(a))
@@ -254,6 +254,10 @@ class BulkWriter:
             f = self.edge_files[group] = open(self.dir / f"edges_{'_'.join(group)}.jsonl", "w", encoding="utf-8")
         return f
 
+    def _line_head(self, props: dict, sources, origin_source: str) -> str:
+        """An edge line's fields after its keys, up to its origin's line number."""
+        return json.dumps([props, sources or [self.source]], ensure_ascii=False) + "\t[" + _enc(origin_source) + ", "
+
     def _edge(self, group: tuple, start, end, props: dict, sources, origin) -> None:
         """One relationship line of its group's file: ``start\\tend\\t[props, sources]\\torigin``."""
         f = self._edge_file(group)
@@ -263,8 +267,7 @@ class BulkWriter:
             cached = (tuple(props.items()), tuple(sources) if sources else None, origin[0], self.source)
             head = self._rest.get(cached)
             if head is None:
-                head = (json.dumps([props, sources or [self.source]], ensure_ascii=False)
-                        + "\t[" + _enc(origin[0]) + ", ")
+                head = self._line_head(props, sources, origin[0])
                 if len(self._rest) < 10_000:
                     self._rest[cached] = head
         if head is None:

@@ -17,7 +17,6 @@ columns are ignored. ``--id-scheme`` says what the identifiers are:
 from __future__ import annotations
 
 import csv
-import functools
 import re
 from array import array
 from collections.abc import Iterator
@@ -136,30 +135,28 @@ def read(path, source: str, options) -> Iterator[Row]:
     if options.batched:
         yield from _read_batched(path, source, scheme)
         return
-    seen: dict[int, int] = {}  # digest of (citing, cited) -> first line
-    # each identifier is made a reference once: a citing paper fills consecutive lines, a cited one
-    # recurs wherever it is cited (bounded; a bad value raises again, it is not kept)
-    refs = functools.lru_cache(maxsize=1 << 18)(ref_for)
+    seen: dict[int, int] = {}  # (citing, cited) as one integer -> first line
+    ref_of = _references(scheme)
     for number, cells, line in _data_lines(path, source):
         if type(cells) is Reject:
             yield Row(source, number, reject=cells)
             continue
         try:
-            citing, cited = refs(cells[0], scheme), refs(cells[1], scheme)
+            (citing, na), (cited, nb) = ref_of(cells[0]), ref_of(cells[1])
         except IdError as exc:
             yield Row(source, number, reject=Reject(source, number, str(exc), line))
             continue
-        if citing.same_paper(cited):
+        if na == nb:  # (edge list references hold one identifier each: the same one is the same paper)
             yield Row(source, number, records=stub_records(citing),
                       warnings=[f"{cells[0]} cites itself; not written"])
             continue
-        # a repeated edge adds nothing; the digest keeps the memory per edge small
-        digest = hash((citing, cited))
-        if digest in seen:
+        # a repeated edge adds nothing
+        pair = na << 32 | nb
+        if pair in seen:
             yield Row(source, number, records=[],
-                      warnings=[f"the same citation as line {seen[digest]}; written once"])
+                      warnings=[f"the same citation as line {seen[pair]}; written once"])
             continue
-        seen[digest] = number
+        seen[pair] = number
         yield Row(source, number, records=[Citation(citing, cited)])
 
 
@@ -167,18 +164,13 @@ BATCH = 20_000  # citations per row when batched
 KNOWN_SIZE = 1 << 18  # identifiers remembered as references (emptied when full: memory stays bounded)
 
 
-def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
-    """The rows of ``read`` for a sink that takes Citations: the clean lines in rows of BATCH.
-    What is said about a line (a reject, a self-citation) comes in its own row, in line order;
-    repeated citations are found at the end, in compact arrays instead of a dictionary of
-    every citation (20 million lines), and said as warnings (the sink writes each citation once)."""
+def _references(scheme: str):
+    """``ref_of(cell) -> (PaperRef, the number of its paper)``. Each identifier is made a reference
+    once while remembered (a citing paper fills consecutive lines, a cited one recurs wherever it
+    is cited); a bad value raises IdError each time. Papers are numbered so that a citation can
+    be kept as one integer."""
     known: dict[str, tuple] = {}  # cell -> (its PaperRef, the number of its paper)
-    numbers: dict = {}  # a paper's identifiers -> a small number (ints are cheap to keep per line)
-    citing: list = []
-    cited: list = []
-    at: list = []
-    pairs = array("q")  # per clean line: the numbers of its two papers, in one integer
-    where = array("q")  # per clean line: its number
+    numbers: dict = {}  # a paper's identifiers -> its number
 
     def ref_of(cell: str) -> tuple:
         hit = known.get(cell)
@@ -191,6 +183,21 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
                 known.clear()
             hit = known[cell] = (ref, numbers.setdefault(tuple(ref.pairs()), len(numbers)))
         return hit
+
+    return ref_of
+
+
+def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
+    """The rows of ``read`` for a sink that takes Citations: the clean lines in rows of BATCH.
+    What is said about a line (a reject, a self-citation) comes in its own row, in line order;
+    repeated citations are found at the end, in compact arrays instead of a dictionary of
+    every citation (20 million lines), and said as warnings (the sink writes each citation once)."""
+    ref_of = _references(scheme)
+    citing: list = []
+    cited: list = []
+    at: list = []
+    pairs = array("q")  # per clean line: the numbers of its two papers, in one integer
+    where = array("q")  # per clean line: its number
 
     def batch() -> Iterator[Row]:
         if at:
@@ -224,8 +231,7 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
         yield from batch()
         raise
     yield from batch()
-    known.clear()
-    numbers.clear()
+    del ref_of  # (its tables are not needed for the repeats)
     yield from _repeats(pairs, where, source)
 
 
