@@ -59,6 +59,29 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def cpu_seconds() -> dict:
+    """CPU seconds so far: this process and its waited-for children (user, system), and the
+    managed server it talks to (``CITEGRAPH_NEO4J_HOME``), so a report can say where the two
+    cores went. Subtract two readings."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = {"user": me.ru_utime, "system": me.ru_stime, "children_user": kids.ru_utime,
+           "children_system": kids.ru_stime, "server": 0.0}
+    try:
+        from citegraph.server import ManagedServer
+
+        pid = ManagedServer(os.environ["CITEGRAPH_NEO4J_HOME"]).status().pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        out["server"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (KeyError, OSError, ValueError, TypeError):
+        pass  # not Linux, or no managed server: no server figure
+    return out
+
+
+def cpu_used(before: dict) -> dict:
+    after = cpu_seconds()
+    return {k: round(after[k] - before[k], 1) for k in after}
+
+
 def machine() -> dict:
     import multiprocessing
     mem = 0

@@ -40,7 +40,8 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import REPO, RESULTS, bench_server, dataset, machine, peak_rss_mb, run_child
+from benchmarks.common import (REPO, RESULTS, bench_server, cpu_seconds, cpu_used, dataset, machine, peak_rss_mb,
+                               run_child)
 
 EGO_QUERIES = ("coauthors", "author-profile", "collaboration-path", "paper", "citations-of")
 GLOBAL_QUERIES = ("top-authors", "workshop-linkage", "most-cited", "top-artifacts", "top-hub-accounts")
@@ -75,8 +76,10 @@ def child_export(out: str) -> None:
     from citegraph.api import CiteGraph
 
     with CiteGraph.connect() as cg:
+        before = cpu_seconds()
         stats = cg.export_rdf(out, "ntriples")
-    print(json.dumps({"seconds": stats.seconds, "triples": stats.triples, "peak_rss_mb": peak_rss_mb()}))
+        cpu = cpu_used(before)
+    print(json.dumps({"seconds": stats.seconds, "triples": stats.triples, "cpu": cpu, "peak_rss_mb": peak_rss_mb()}))
 
 
 def child_naive(path: str, rows: str) -> None:

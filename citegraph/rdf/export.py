@@ -222,18 +222,20 @@ class TripleMaker:
             defaults = {"type": props.get("type")} if kind == "PRESENTED_AT" else _NO_DEFAULTS
             for key, rel_props in pairs:
                 o = iris(end, key)
-                add(f"{s} {predicate} {o}{tail}")
                 if len(rel_props) == 1 and not defaults and "sources" in rel_props:
                     # the common case (a citation from another file than its paper's): no
-                    # function calls, the statement's five lines in one string
+                    # function calls, the triple and its statement's first four lines in one string
                     sources = rel_props["sources"]
                     if sources == node_sources or (len(sources) > 1 and sorted(sources) == node_sources):
-                        continue  # (a list of one is its own sorted list)
+                        add(f"{s} {predicate} {o}{tail}")  # (a list of one is its own sorted list)
+                        continue
                     st = self._statement_iri(s, predicate, o)
-                    add(f"{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}{st} {P_SUBJECT} {s}{tail}"
+                    add(f"{s} {predicate} {o}{tail}{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}{st} {P_SUBJECT} {s}{tail}"
                         f"{st} {P_PREDICATE} {predicate}{tail}{st} {P_OBJECT} {o}{tail}")
                     self.source_lines(lines, st, sources)
-                elif not _plain(rel_props, defaults, node_sources):
+                    continue
+                add(f"{s} {predicate} {o}{tail}")
+                if not _plain(rel_props, defaults, node_sources):
                     statement(lines, s, predicate, o, rel_props)
 
         if authors:
