@@ -266,14 +266,11 @@ def test_ntriples_are_what_pyoxigraph_writes_itself(loaded, tmp_path):
     assert sorted(ours) == sorted(theirs)
 
 
-def test_an_export_shared_among_processes_writes_what_one_process_writes(loaded, neo4j_server, tmp_path,
-                                                                          monkeypatch):
+def test_an_export_shared_among_processes_writes_what_one_process_writes(loaded, neo4j_server, tmp_path):
     """Cut into slices of internal ids and dealt to several processes, an N-Triples or N-Quads
-    export writes the bytes one process writes, whatever the slice size, the number of
-    processes and how much of their lines may wait for their turn; nothing is left beside
-    the output."""
+    export writes the bytes one process writes, whatever the slice size and the number of
+    processes; nothing is left beside the output."""
     from citegraph.api import CiteGraph
-    from citegraph.rdf import export as export_module
     from citegraph.rdf.export import SLICE_IDS, export, id_slices
 
     def connect():
@@ -285,25 +282,9 @@ def test_an_export_shared_among_processes_writes_what_one_process_writes(loaded,
         whole = export(loaded.driver, str(one), fmt, processes=1)
         expected = one.read_bytes()
         assert whole.triples == expected.count(b"\n") > 1000
-        for processes, slice_ids, ahead in [(2, 3, None), (3, 7, None), (2, SLICE_IDS, None), (2, 3, 1)]:
-            if ahead is not None:  # a forked process waits after every chunk it sends ahead of the output
-                monkeypatch.setattr(export_module, "AHEAD_BYTES", ahead)
-            out = tmp_path / f"shared-{processes}-{slice_ids}-{ahead}.{fmt}"
+        for processes, slice_ids in [(2, 3), (3, 7), (2, SLICE_IDS)]:
+            out = tmp_path / f"shared-{processes}-{slice_ids}.{fmt}"
             stats = export(loaded.driver, str(out), fmt, connect=connect, processes=processes, slice_ids=slice_ids)
-            assert out.read_bytes() == expected, (fmt, processes, slice_ids, ahead)
+            assert out.read_bytes() == expected, (fmt, processes, slice_ids)
             assert stats.triples == whole.triples and stats.nodes == whole.nodes
-            monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
-
-
-def test_a_shared_export_whose_second_process_fails_says_so_and_writes_nothing(loaded, tmp_path):
-    from citegraph.errors import CitegraphError
-    from citegraph.rdf.export import export
-
-    def connect():  # runs in the forked process, which then ends with status 1
-        raise RuntimeError("no server for the second process")
-
-    out = tmp_path / "graph.nt"
-    with pytest.raises(CitegraphError, match=r"an export process failed \(exit status 1\)"):
-        export(loaded.driver, str(out), "ntriples", connect=connect, processes=2, slice_ids=3)
-    assert list(tmp_path.iterdir()) == []

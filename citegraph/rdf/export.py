@@ -12,16 +12,17 @@ form to make in Python, and what pyoxigraph writes itself; a test compares):
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import glob
 import hashlib
 import io
 import multiprocessing
 import os
-import pickle
 import re
+import shutil
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -422,7 +423,8 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
     done = False
     try:
         if split:
-            export_split(driver, connect, binary, stats, base, database, page_size, graph, processes, slice_ids)
+            export_split(driver, connect, binary, stats, base, database, page_size, graph, processes, partial,
+                         slice_ids)
         elif fmt in ("ntriples", "nquads"):
             _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph))
         else:
@@ -444,175 +446,110 @@ def export(driver, out, fmt: str = "turtle", base: str = DEFAULT_BASE_IRI, datab
 
 
 def export_split(driver, connect, binary, stats: ExportStats, base: str, database: str | None, page_size: int,
-                 graph: str | None, processes: int, slice_ids: int = SLICE_IDS) -> None:
+                 graph: str | None, processes: int, stem: Path, slice_ids: int = SLICE_IDS) -> None:
     """The nodes cut into slices of internal ids (``id_slices``), dealt in turn to this process
     and ``processes - 1`` forked ones (making lines is Python work, one core each). Each slice
     is read by seeks into its own part of the store, so the processes read the store once
-    between them. The output is written in slice order, so it is the same for the same graph:
-    this process writes its own slices directly, and a forked process sends its lines over a
-    pipe, where a thread per process keeps them in memory until their turn (at most
-    ``AHEAD_BYTES`` of a process's slices ahead of the output; then it waits). Sources are
-    described once, at the end. (The slices once waited in files beside the output: writing
-    and reading them back cost this machine's kernel four times what a pipe costs.)"""
+    between them. A finished slice is written to the output in slice order as soon as the
+    slices before it are: directly when it is next, otherwise from a file beside the output
+    (deleted once appended), so the output is the same for the same graph and the disk holds
+    little more than the output. Sources are described once, at the end."""
     slices = id_slices(driver, database, slice_ids)
+    for stale in stem.parent.glob(glob.escape(stem.name) + ".*"):  # left by an export that was killed
+        stale.unlink(missing_ok=True)
     context = multiprocessing.get_context("fork")
-    turns = _Turns(len(slices))
     workers: list[_Worker] = []
+    waiting: dict[int, Path] = {}  # finished slices not yet in the output
+    written = 0  # slices in the output: those before this index
+    sources: set[str] = set()
+
+    def slice_file(k: int) -> Path:
+        return stem.with_name(f"{stem.name}.{k}")
+
+    def append_ready() -> None:
+        nonlocal written
+        while written in waiting:
+            path = waiting.pop(written)
+            with open(path, "rb") as part:
+                shutil.copyfileobj(part, binary, 1 << 20)
+            path.unlink()
+            written += 1
+
+    def collect(worker: _Worker, block: bool) -> None:
+        """Take a worker's reports of finished slices (waiting for one when ``block``)."""
+        while worker.reporting and (block or worker.reports.poll()):
+            try:
+                report = worker.reports.recv()
+            except EOFError:
+                worker.process.join()
+                raise CitegraphError(f"an export process failed (exit status {worker.process.exitcode}); "
+                                     f"nothing was written under the output's name") from None
+            if isinstance(report, list):  # its last: the sources it met
+                sources.update(report)
+                worker.reporting = False
+                return
+            k, triples, nodes = report
+            stats.triples += triples
+            for label, count in nodes.items():
+                stats.nodes[label] = stats.nodes.get(label, 0) + count
+            waiting[k] = slice_file(k)
+            block = False
+
     try:
         for index in range(1, processes):
             receive, send = context.Pipe(duplex=False)
-            mine = list(range(index, len(slices), processes))
             child = context.Process(target=_export_slices, daemon=True, args=(
-                connect, database, base, page_size, graph, slices, mine, send))
+                connect, database, base, page_size, graph, slices, list(range(index, len(slices), processes)),
+                stem, send))
             child.start()
             send.close()
-            worker = _Worker(child, receive, mine)
-            workers.append(worker)
-            worker.thread = threading.Thread(target=_receive, args=(worker, turns), daemon=True)
-            worker.thread.start()
-        owner = {k: worker for worker in workers for k in worker.mine}
+            workers.append(_Worker(child, receive))
         maker = TripleMaker(base, line_tail(graph))
-
-        def write_until(end: int) -> None:
-            """Write the forked processes' slices before slice ``end``, in order, as they come."""
-            while turns.written < end:
-                worker = owner[turns.written]
-                for part in turns.take(worker):
-                    binary.write(part)
-
         for k in range(0, len(slices), processes):
-            write_until(k)
-            _write_chunks(binary, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
-                                              slices=[slices[k]]))
-            turns.advance()
-        write_until(len(slices))
-        sources = set(maker.sources_seen)
+            for worker in workers:
+                collect(worker, block=False)
+            append_ready()
+            direct = k == written  # next in the output: no file in between
+            with contextlib.nullcontext(binary) if direct else open(slice_file(k), "wb") as target:
+                _write_chunks(target, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+                                                  slices=[slices[k]]))
+            if direct:
+                written += 1
+            else:
+                waiting[k] = slice_file(k)
+        sources.update(maker.sources_seen)
         for worker in workers:
-            worker.thread.join()
+            while worker.reporting:
+                collect(worker, block=True)
+                append_ready()
             worker.process.join()
-            sources.update(worker.sources)
-            stats.triples += worker.triples
-            for label, count in worker.nodes.items():
-                stats.nodes[label] = stats.nodes.get(label, 0) + count
+        append_ready()
+        if written != len(slices):  # (cannot happen: every slice was reported)
+            raise CitegraphError(f"an export process left slice {written} unwritten")
         described = maker.sources_described(sources)
         binary.write(described.encode("utf-8"))
         stats.triples += described.count("\n")
         stats.nodes = {n.label: stats.nodes.get(n.label, 0) for n in NODE_TYPES}
     finally:
-        turns.stop()
         for worker in workers:
             if worker.process.is_alive():
                 worker.process.terminate()
                 worker.process.join()
-
-
-AHEAD_BYTES = 1 << 30  # a forked process's lines held ahead of the output: about three slices of papers
-_REPORT = b"\x00"  # starts a report on the pipe (lines never do: they start with "<" or "_")
-
-
-class _Turns:
-    """Which slice the output is at, and the forked processes' lines waiting for their turn."""
-
-    def __init__(self, count: int):
-        self.count = count
-        self.written = 0  # slices in the output: those before this index
-        self.parts: dict[int, list[bytes]] = {}  # slice -> lines received, not yet written
-        self.complete: set[int] = set()  # slices whose lines have all been received
-        self.ahead = 0  # bytes held in parts
-        self.stopped = False
-        self.lock = threading.Condition()
-
-    def advance(self) -> None:
-        with self.lock:
-            self.written += 1
-            self.lock.notify_all()
-
-    def take(self, worker: _Worker) -> list[bytes]:
-        """The lines of the slice at the output's turn received so far (waiting for some), or
-        none and the turn moves on when that slice is complete. Raises if its process failed."""
-        with self.lock:
-            k = self.written
-            while not self.parts.get(k) and k not in self.complete:
-                if worker.failed:  # (set by its thread, which then wakes this one)
-                    worker.process.join(5)
-                    raise CitegraphError(f"an export process failed (exit status {worker.process.exitcode}); "
-                                         f"nothing was written under the output's name")
-                self.lock.wait()
-            parts = self.parts.pop(k, [])
-            self.ahead -= sum(map(len, parts))
-            if not parts:  # complete and written out
-                self.complete.discard(k)
-                self.written += 1
-            self.lock.notify_all()
-            return parts
-
-    def put(self, k: int, part: bytes) -> None:
-        with self.lock:
-            # a slice not yet at the output's turn waits while too much is held already
-            while self.ahead > AHEAD_BYTES and k != self.written and not self.stopped:
-                self.lock.wait()
-            self.parts.setdefault(k, []).append(part)
-            self.ahead += len(part)
-            self.lock.notify_all()
-
-    def finish(self, k: int) -> None:
-        with self.lock:
-            self.complete.add(k)
-            self.lock.notify_all()
-
-    def stop(self) -> None:
-        with self.lock:
-            self.stopped = True
-            self.lock.notify_all()
-
-
-def _receive(worker: _Worker, turns: _Turns) -> None:
-    """A thread per forked process: its lines into ``turns``, its reports into ``worker``."""
-    mine = iter(worker.mine)
-    k = next(mine, None)
-    try:
-        while True:
-            message = worker.reports.recv_bytes()
-            if not message.startswith(_REPORT):
-                turns.put(k, message)
-                continue
-            report = pickle.loads(message[1:])
-            if isinstance(report, list):  # its last: the sources it met
-                worker.sources = report
-                worker.reporting = False
-                return
-            done, triples, nodes = report
-            worker.triples += triples
-            for label, count in nodes.items():
-                worker.nodes[label] = worker.nodes.get(label, 0) + count
-            turns.finish(done)
-            k = next(mine, None)
-    except (EOFError, OSError):  # the process ended without its last report
-        worker.failed = True
-    finally:
-        with turns.lock:
-            turns.lock.notify_all()
+        for path in stem.parent.glob(glob.escape(stem.name) + ".*"):
+            path.unlink(missing_ok=True)
 
 
 @dataclass
 class _Worker:
-    """A forked process of a shared export, the pipe it sends lines and reports on, and what
-    it reported."""
+    """A forked process of a shared export, and the pipe it reports finished slices on."""
     process: multiprocessing.Process
     reports: object  # multiprocessing.connection.Connection
-    mine: list  # its slices, in the order it makes them
-    thread: threading.Thread | None = None  # receives its pipe (_receive)
     reporting: bool = True  # False once it sent its last report (the sources it met)
-    failed: bool = False  # it ended without that report
-    triples: int = 0
-    nodes: dict = field(default_factory=dict)
-    sources: list = field(default_factory=list)
 
 
-def _export_slices(connect, database, base, page_size, graph, slices, mine, send) -> None:
-    """A forked process's slices of an export (``export_split``): its own driver; each slice's
-    lines sent over the pipe as they are made, then a report of the slice; then the sources
-    it met, as a list."""
+def _export_slices(connect, database, base, page_size, graph, slices, mine, stem, send) -> None:
+    """A forked process's slices of an export (``export_split``): its own driver; each slice
+    into its own file, reported when complete; then the sources it met, as a list."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends it
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     driver = connect()
@@ -620,10 +557,10 @@ def _export_slices(connect, database, base, page_size, graph, slices, mine, send
         maker = TripleMaker(base, line_tail(graph))
         for k in mine:
             stats = ExportStats()
-            for chunk in iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
-                                     slices=[slices[k]]):
-                send.send_bytes(chunk.encode("utf-8"))
-            send.send_bytes(_REPORT + pickle.dumps((k, stats.triples, stats.nodes)))
-        send.send_bytes(_REPORT + pickle.dumps(sorted(maker.sources_seen)))
+            with open(stem.with_name(f"{stem.name}.{k}"), "wb") as f:
+                _write_chunks(f, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+                                             slices=[slices[k]]))
+            send.send((k, stats.triples, stats.nodes))
+        send.send(sorted(maker.sources_seen))
     finally:
         driver.close()
