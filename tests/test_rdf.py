@@ -288,3 +288,16 @@ def test_an_export_shared_among_processes_writes_what_one_process_writes(loaded,
             assert out.read_bytes() == expected, (fmt, processes, slice_ids)
             assert stats.triples == whole.triples and stats.nodes == whole.nodes
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_shared_export_whose_second_process_fails_says_so_and_writes_nothing(loaded, tmp_path):
+    from citegraph.errors import CitegraphError
+    from citegraph.rdf.export import export
+
+    def connect():  # runs in the forked process, which then ends with status 1
+        raise RuntimeError("no server for the second process")
+
+    out = tmp_path / "graph.nt"
+    with pytest.raises(CitegraphError, match=r"an export process failed \(exit status 1\)"):
+        export(loaded.driver, str(out), "ntriples", connect=connect, processes=2, slice_ids=3)
+    assert list(tmp_path.iterdir()) == []
