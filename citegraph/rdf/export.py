@@ -81,8 +81,9 @@ def row_query(label: str, sliced: bool = False) -> str:
     author's many AUTHORED relationships are read from the paper side). A type with one end
     label (``TYPED_RELS``: a paper's citations above all) comes as ``[key, properties]``
     pairs, one list per type: no map, type name or labels per relationship, which made a
-    third of the server's work and of the driver's decoding. The other types come as maps
-    with the end node's labels."""
+    third of the server's work and of the driver's decoding (such a relationship to a node
+    without that label, which the model does not allow, is not exported). The other types
+    come as maps with the end node's labels."""
     generic = "|".join(f"`{r.type}`" for r in REL_TYPES
                        if label in r.start and r.type != "AUTHORED" and len(r.end) > 1)
     out = (f"[(n)-[r:{generic}]->(m) | {{type: type(r), props: properties(r), labels: labels(m), "
