@@ -70,10 +70,12 @@ def test_communities_are_seeded_and_sensible(analysed):
     assert analysis.summary()["modularity"] > 0.8
 
 
-def test_write_back_stores_every_measure(analysed):
-    cg, analysis = analysed
-    stored = {r["key"]: r for r in run(cg, "MATCH (a:Author) RETURN a.key AS key, a.component AS component, "
-                                           "a.community AS community, a.pagerank AS pagerank, a.degree AS degree, "
+def assert_stored(cg, analysis) -> dict:
+    """Every author holds the analysis's measures, and the label of its community if that is
+    one of the 20 largest; returns the stored rows by key."""
+    stored = {r["key"]: r for r in run(cg, "MATCH (a:Author) RETURN a.key AS key, a.name AS name, "
+                                           "a.component AS component, a.community AS community, "
+                                           "a.pagerank AS pagerank, a.degree AS degree, "
                                            "a.betweenness AS betweenness, labels(a) AS labels")}
     assert len(stored) == 404
     for key, row in stored.items():
@@ -82,6 +84,11 @@ def test_write_back_stores_every_measure(analysed):
         community_labels = [l for l in row["labels"] if l.startswith("Community")]
         expected = [f"Community{row['community']}"] if row["community"] < 20 else []
         assert community_labels == expected
+    return stored
+
+
+def test_write_back_stores_every_measure(analysed):
+    assert_stored(*analysed)
 
 
 def test_top_pagerank_query_reads_the_written_values(analysed):
@@ -295,16 +302,7 @@ def test_measures_stored_while_the_communities_are_found_elsewhere(analysed):
     cg, before = analysed
     try:
         analysis = cg.analyze_coauthorship(write=True, seed=42, backend="igraph", concurrent=True)
-        stored = {r["key"]: r for r in run(cg, "MATCH (a:Author) RETURN a.key AS key, a.name AS name, "
-                                               "a.component AS component, a.community AS community, "
-                                               "a.pagerank AS pagerank, a.degree AS degree, "
-                                               "a.betweenness AS betweenness, labels(a) AS labels")}
-        assert len(stored) == 404
-        for key, row in stored.items():
-            for measure in coauthorship.MEASURES:
-                assert row[measure] == pytest.approx(analysis.values[measure][key]), (key, measure)
-            community_labels = [l for l in row["labels"] if l.startswith("Community")]
-            assert community_labels == ([f"Community{row['community']}"] if row["community"] < 20 else [])
+        stored = assert_stored(cg, analysis)
         T = truth.coauthor_graph(ROWS)
         parts = sorted((sorted(c) for c in nx.connected_components(T)), key=lambda c: (-len(c), c[0]))
         assert {row["name"]: row["component"] for row in stored.values()} == {
