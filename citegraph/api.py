@@ -324,34 +324,20 @@ class CiteGraph:
 
     # -- analytics -------------------------------------------------------------
     def analyze_coauthorship(self, *, write: bool = False, seed: int = 42, betweenness_k: int | None = None,
-                             backend: str = "auto", communities_method: str = "auto",
-                             concurrent: bool | None = None):
+                             backend: str = "auto", communities_method: str = "auto"):
         """Project the coauthorship graph, compute every measure, optionally store them on Authors.
 
-        With ``write`` and the igraph backend, the measures other than the communities are
-        stored while the communities are still being found (in a process of their own on large
-        graphs: ``concurrent``, default from 50,000 authors on two cores), then the communities.
-        The returned analysis times its phases (``analysis.phases``, seconds; ``measures``
-        includes what was stored meanwhile)."""
+        The returned analysis times its phases (``analysis.phases``, seconds)."""
         from citegraph.analysis import coauthorship  # networkx, igraph: loaded when analytics run
 
         started = time.perf_counter()
         projection = coauthorship.project_lists(self.driver, self.database)
         projected = time.perf_counter()
-        stored: list = []
-
-        def ready(values: dict) -> None:  # the measures known before the communities
-            coauthorship.write_back(self.driver, coauthorship.Analysis(projection, values), self.database,
-                                    measures=tuple(values))
-            stored.extend(values)
-
-        analysis = coauthorship.analyze(projection, seed, betweenness_k, backend, communities_method,
-                                        ready=ready if write else None, concurrent=concurrent)
+        analysis = coauthorship.analyze(projection, seed, betweenness_k, backend, communities_method)
         analysis.phases = {"project": projected - started, "measures": time.perf_counter() - projected}
         if write:
             written = time.perf_counter()
-            coauthorship.write_back(self.driver, analysis, self.database,
-                                    measures=tuple(m for m in coauthorship.MEASURES if m not in stored))
+            coauthorship.write_back(self.driver, analysis, self.database)
             analysis.phases["write_back"] = time.perf_counter() - written
         return analysis
 

@@ -70,12 +70,10 @@ def test_communities_are_seeded_and_sensible(analysed):
     assert analysis.summary()["modularity"] > 0.8
 
 
-def assert_stored(cg, analysis) -> dict:
-    """Every author holds the analysis's measures, and the label of its community if that is
-    one of the 20 largest; returns the stored rows by key."""
-    stored = {r["key"]: r for r in run(cg, "MATCH (a:Author) RETURN a.key AS key, a.name AS name, "
-                                           "a.component AS component, a.community AS community, "
-                                           "a.pagerank AS pagerank, a.degree AS degree, "
+def test_write_back_stores_every_measure(analysed):
+    cg, analysis = analysed
+    stored = {r["key"]: r for r in run(cg, "MATCH (a:Author) RETURN a.key AS key, a.component AS component, "
+                                           "a.community AS community, a.pagerank AS pagerank, a.degree AS degree, "
                                            "a.betweenness AS betweenness, labels(a) AS labels")}
     assert len(stored) == 404
     for key, row in stored.items():
@@ -84,11 +82,6 @@ def assert_stored(cg, analysis) -> dict:
         community_labels = [l for l in row["labels"] if l.startswith("Community")]
         expected = [f"Community{row['community']}"] if row["community"] < 20 else []
         assert community_labels == expected
-    return stored
-
-
-def test_write_back_stores_every_measure(analysed):
-    assert_stored(*analysed)
 
 
 def test_top_pagerank_query_reads_the_written_values(analysed):
@@ -293,20 +286,3 @@ def test_the_analysis_times_its_phases(analysed):
     _, analysis = analysed
     assert set(analysis.phases) == {"project", "measures", "write_back"}
     assert all(seconds >= 0 for seconds in analysis.phases.values())
-
-
-def test_measures_stored_while_the_communities_are_found_elsewhere(analysed):
-    """igraph, communities in a forked process: the other measures are written while it runs,
-    then the communities and their labels; the graph then holds every measure of the analysis,
-    and the components are those of the rows' coauthor graph."""
-    cg, before = analysed
-    try:
-        analysis = cg.analyze_coauthorship(write=True, seed=42, backend="igraph", concurrent=True)
-        stored = assert_stored(cg, analysis)
-        T = truth.coauthor_graph(ROWS)
-        parts = sorted((sorted(c) for c in nx.connected_components(T)), key=lambda c: (-len(c), c[0]))
-        assert {row["name"]: row["component"] for row in stored.values()} == {
-            name: i for i, part in enumerate(parts) for name in part}
-        assert set(analysis.phases) == {"project", "measures", "write_back"}
-    finally:
-        coauthorship.write_back(cg.driver, before, cg.database)

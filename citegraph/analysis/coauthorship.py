@@ -258,8 +258,7 @@ def default_betweenness_sources(authors: int, collaborations: int) -> int | None
 
 
 def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: int | None = None,
-            backend: str = "auto", communities_method: str = "auto", ready=None,
-            concurrent: bool | None = None) -> Analysis:
+            backend: str = "auto", communities_method: str = "auto") -> Analysis:
     """Every measure of the coauthorship graph (a networkx graph or a ``Projection``).
 
     Betweenness is exact up to 5,000 authors, else sampled from ``betweenness_k`` sources
@@ -268,9 +267,6 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
     projection's lists), or ``auto`` (igraph from 50,000 authors when it is installed).
     ``communities_method``: ``louvain``, ``leiden`` (igraph only), or ``auto`` (Leiden from
     500,000 authors with igraph, where Louvain alone takes minutes; Louvain otherwise).
-    ``ready`` (igraph only) is called with the measures other than the communities as soon as
-    they are known, while the communities may still be found in a process of their own
-    (``concurrent``: see ``igraph_backend.measures``), so that they can be stored meanwhile.
     """
     if isinstance(G, nx.Graph):
         projection, graph = Projection.from_networkx(G), G
@@ -288,8 +284,7 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
         raise CitegraphError("Leiden communities need the igraph backend (--backend igraph)")
     if backend == "igraph":
         from citegraph.analysis import igraph_backend
-        values, modularity = igraph_backend.measures(projection, seed, betweenness_k, communities_method,
-                                                     concurrent=concurrent, ready=ready)
+        values, modularity = igraph_backend.measures(projection, seed, betweenness_k, communities_method)
         return Analysis(projection, values, seed, backend="igraph", method=communities_method,
                         modularity=modularity, _graph=graph)
     G = graph if graph is not None else projection.to_networkx()
@@ -313,9 +308,8 @@ def _has_igraph() -> bool:
 # -- write-back ------------------------------------------------------------------------
 
 def write_back(driver, analysis: Analysis, database: str | None = None, batch_size: int = 10_000,
-               workers: int = 2, measures: tuple = MEASURES) -> int:
-    """Store the measures (default every one) on their Authors, in batched idempotent writes;
-    returns authors written. The community labels are given with the ``community`` measure.
+               workers: int = 2) -> int:
+    """Store every measure on its Author, in batched idempotent writes; returns authors written.
 
     Batches touch disjoint authors, so ``workers`` of them commit at once (twice as fast
     on two cores at a million authors); each is its own retried transaction.
@@ -323,28 +317,23 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     v = analysis.values
     keys = analysis.projection.keys
     node_ids = analysis.projection.node_ids or [None] * len(keys)
-    counted = [m for m in measures if m in ("component", "community")]  # the others are scores
-    scores = [m for m in measures if m not in counted]
 
     def rows(start: int) -> list:
         end = start + batch_size
-        out = []
-        for node_id, n in zip(node_ids[start:end], keys[start:end]):
-            row = {"id": node_id, "key": n}
-            for m in counted:
-                row[m] = v[m][n]
-            for m in scores:
-                row[m] = float(v[m].get(n, 0.0))
-            out.append(row)
-        return out
+        return [{"id": node_id, "key": n, "component": v["component"][n], "community": v["community"][n],
+                 "pagerank": float(v["pagerank"].get(n, 0.0)), "degree": float(v["degree"].get(n, 0.0)),
+                 "betweenness": float(v["betweenness"].get(n, 0.0))}
+                for node_id, n in zip(node_ids[start:end], keys[start:end])]
 
     # by internal id when the projection has them (a seek, no index lookup), the key checked in
     # case the author was merged away and its id reused meanwhile
     author = ("MATCH (a) WHERE id(a) = row.id AND a:Author AND a.key = row.key " if analysis.projection.node_ids
               else "MATCH (a:Author {key: row.key}) ")
-    query = "UNWIND $rows AS row " + author + "SET " + ", ".join(f"a.{m} = row.{m}" for m in measures)
+    query = ("UNWIND $rows AS row " + author +
+             "SET a.component = row.component, a.community = row.community, a.pagerank = row.pagerank, "
+             "a.degree = row.degree, a.betweenness = row.betweenness")
     members: dict = {}
-    for node, community in (v["community"].items() if "community" in measures else ()):
+    for node, community in v["community"].items():
         if community < len(COMMUNITY_LABELS):
             members.setdefault(community, []).append(node)
 
@@ -359,8 +348,6 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
                 future.result()  # the first failure is raised here
 
     in_parallel(lambda start=i: write(query, rows=rows(start)) for i in range(0, len(keys), batch_size))
-    if "community" not in measures:
-        return len(keys)
     # community labels (for Browser colours): drop the old ones, then give the new ones
     def unlabel(label: str) -> None:  # in batches: a label may sit on most of a million authors
         with driver.session(database=database) as session:

@@ -37,14 +37,13 @@ def _ranked(groups: list[list], nodes: list) -> dict:
 
 
 def measures(projection, seed: int, betweenness_k: int | None, method: str = "louvain",
-             concurrent: bool | None = None, ready=None) -> tuple[dict, float]:
+             concurrent: bool | None = None) -> tuple[dict, float]:
     """Every measure ({measure: {author key: value}}) and the communities' modularity.
 
     The communities (Leiden takes most of the time at a million papers: about 70 s of 100)
     are found in a forked process while this one computes the rest, when ``concurrent`` (by
     default: from ``CONCURRENT_FROM`` authors, with two cores and fork); the result is the
-    same either way. ``ready``, if given, is called with the other measures as soon as they are
-    known, before waiting for the communities: the caller can store them meanwhile."""
+    same either way."""
     g, nodes = to_igraph(projection)
     n = len(nodes)
     if n == 0:
@@ -74,8 +73,6 @@ def measures(projection, seed: int, betweenness_k: int | None, method: str = "lo
             raw = sampled_betweenness(g, sources, workers=max(1, cores - 1) if pool else None)
             factor = 2.0 * n / (betweenness_k * (n - 1) * (n - 2))
             between = {node: b * factor for node, b in zip(nodes, raw)}
-        if ready is not None:
-            ready({"component": components, "pagerank": pagerank, "degree": degree, "betweenness": between})
         if found is not None:
             membership = found.result()
     finally:
