@@ -489,6 +489,10 @@ def export_split(driver, connect, binary, stats: ExportStats, base: str, databas
                 sources.update(report)
                 worker.reporting = False
                 return
+            if isinstance(report, str):  # it failed, and says why
+                worker.process.join()
+                raise CitegraphError(f"an export process failed ({report}); "
+                                     f"nothing was written under the output's name")
             k, triples, nodes = report
             stats.triples += triples
             for label, count in nodes.items():
@@ -550,18 +554,24 @@ class _Worker:
 
 def _export_slices(connect, database, base, page_size, graph, slices, mine, stem, send) -> None:
     """A forked process's slices of an export (``export_split``): its own driver; each slice
-    into its own file, reported when complete; then the sources it met, as a list."""
+    into its own file, reported when complete; then the sources it met, as a list. If it
+    fails, it reports why, as a string, and ends with status 1 (the parent says so; no
+    traceback from here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends it
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    driver = connect()
     try:
-        maker = TripleMaker(base, line_tail(graph))
-        for k in mine:
-            stats = ExportStats()
-            with open(stem.with_name(f"{stem.name}.{k}"), "wb") as f:
-                _write_chunks(f, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
-                                             slices=[slices[k]]))
-            send.send((k, stats.triples, stats.nodes))
-        send.send(sorted(maker.sources_seen))
-    finally:
-        driver.close()
+        driver = connect()
+        try:
+            maker = TripleMaker(base, line_tail(graph))
+            for k in mine:
+                stats = ExportStats()
+                with open(stem.with_name(f"{stem.name}.{k}"), "wb") as f:
+                    _write_chunks(f, iter_chunks(driver, database, base, page_size, stats, graph, maker=maker,
+                                                 slices=[slices[k]]))
+                send.send((k, stats.triples, stats.nodes))
+            send.send(sorted(maker.sources_seen))
+        finally:
+            driver.close()
+    except Exception as error:  # the server gone, the disk full, ...
+        send.send(f"{type(error).__name__}: {error}")
+        sys.exit(1)
