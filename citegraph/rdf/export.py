@@ -230,9 +230,8 @@ class TripleMaker:
                     if sources == node_sources or (len(sources) > 1 and sorted(sources) == node_sources):
                         add(f"{s} {predicate} {o}{tail}")  # (a list of one is its own sorted list)
                         continue
-                    st = self._statement_iri(s, predicate, o)
-                    add(f"{s} {predicate} {o}{tail}{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}{st} {P_SUBJECT} {s}{tail}"
-                        f"{st} {P_PREDICATE} {predicate}{tail}{st} {P_OBJECT} {o}{tail}")
+                    st, head = self._statement_head(s, predicate, o)
+                    add(f"{s} {predicate} {o}{tail}{head}")
                     self.source_lines(lines, st, sources)
                     continue
                 add(f"{s} {predicate} {o}{tail}")
@@ -257,19 +256,20 @@ class TripleMaker:
                 add(f"{cell} {P_FIRST} {head}{tail}")
                 add(f"{cell} {P_REST} {cells[i + 1] if i + 1 < len(cells) else NIL}{tail}")
 
-    def _statement_iri(self, s: str, predicate: str, o: str) -> str:
-        """The IRI of the statement of a relationship: named after its triple, so the same
-        relationship gets the same IRI in every export."""
+    def _statement_head(self, s: str, predicate: str, o: str) -> tuple[str, str]:
+        """The IRI of the statement of a relationship (named after its triple, so the same
+        relationship gets the same IRI in every export) and its first four lines, at once."""
         digest = hashlib.sha1(f"{s[1:-1]} {predicate[1:-1]} {o[1:-1]}".encode()).hexdigest()[:24]
-        return f"<{self.base}statement/{digest}>"
+        st, tail = f"<{self.base}statement/{digest}>", self.tail
+        return st, (f"{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}{st} {P_SUBJECT} {s}{tail}"
+                    f"{st} {P_PREDICATE} {predicate}{tail}{st} {P_OBJECT} {o}{tail}")
 
     def statement(self, lines: list, s: str, predicate: str, o: str, rel_props: dict) -> None:
         """An rdf:Statement for a relationship whose properties are not the defaults (``_plain``):
         it gives every property of the relationship (an absent one is absent, not the default)."""
         tail = self.tail
-        st = self._statement_iri(s, predicate, o)
-        lines.append(f"{st} {P_TYPE} {P_STATEMENT_CLASS}{tail}{st} {P_SUBJECT} {s}{tail}"
-                     f"{st} {P_PREDICATE} {predicate}{tail}{st} {P_OBJECT} {o}{tail}")  # four lines at once
+        st, head = self._statement_head(s, predicate, o)
+        lines.append(head)
         for name, value in rel_props.items():
             if name in REL_PROP_TERMS and value is not None:
                 pred, kind = REL_PROP_TERMS[name]
