@@ -76,7 +76,8 @@ def resolve(refs, existing: dict, title_only: dict) -> Plan:
         for gone in matched[1:]:
             plan.merges.append((keep, gone))
             notes.append(f"{gone} ({why[gone]})")
-        best = best_id([*matched, minted])  # the best id anyone gave the paper, a merged one's too
+        # the best id anyone gave the paper, a merged one's too (most often the paper's own id)
+        best = minted if matched == [minted] else best_id([*matched, minted])
         if matched and best != keep:
             plan.renames.append((keep, best))
             notes.append(f"{keep} (renamed: {best} is a better id)")

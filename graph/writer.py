@@ -14,7 +14,7 @@ import queue
 import random
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from graph import killpoints
 from graph.counts import VENUE_FACTS, counted_at, mark, mark_owners_of, recount
@@ -172,6 +172,10 @@ class GraphWriter:
         self.batch_size = batch_size
         self.written = Written()  # from Neo4j's counters, batch by batch
         self.resolver = PaperResolver()
+        # papers this writer has committed as bare references (identifiers and nothing else, as
+        # an edge list gives them): writing one again changes nothing, so it is not sent again
+        # (a cited paper recurs in batch after batch of a citation load)
+        self._asserted: OrderedDict = OrderedDict()
         self._records: list = []
         self._rows = 0  # rows whose records are collected, not yet handed on
         self._last = None  # origin of the last of them
@@ -242,7 +246,10 @@ class GraphWriter:
                 refs.update(k for k in (rec.anchor_key, *rec.keep) if isinstance(k, PaperRef))
         return refs
 
-    def _statements(self, records, ids: dict, new_ids: set = frozenset(), skipped: list | None = None) -> list:
+    def _statements(self, records, ids: dict, new_ids: set = frozenset(), skipped: list | None = None,
+                    bare: list | None = None) -> list:
+        """The batch as (Cypher, rows) pairs. Self-citations go to ``skipped``; the bare paper
+        references the batch writes (and later batches need not) to ``bare``."""
         nodes: dict = defaultdict(dict)
         edges: dict = defaultdict(dict)
         replaces: dict = defaultdict(list)
@@ -253,6 +260,13 @@ class GraphWriter:
                 props = rec.props
                 if isinstance(rec.key, PaperRef):  # identifiers are stored, so later sources find the paper
                     props = {**rec.key.id_props(), **props}
+                    if not (rec.props or rec.row_hash or rec.sources or rec.extra_labels):
+                        written = (k, tuple(sorted(props.items())))
+                        if written in self._asserted:
+                            self._asserted.move_to_end(written)
+                            continue
+                        if bare is not None:
+                            bare.append(written)
                 fresh = rec.label == "Paper" and k in new_ids
                 bucket = nodes[(rec.label, rec.extra_labels, fresh)]
                 seen = bucket.get(k)
@@ -317,16 +331,17 @@ class GraphWriter:
             ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
             new_ids = self.resolver.new_ids if refs else set()
             skipped: list = []  # counted per attempt: a retried transaction starts over
+            bare: list = []
             summaries = [tx.run(query, rows=rows, source=source, venue_facts=VENUE_FACTS).consume()
-                         for query, rows in self._statements(records, ids, new_ids, skipped)]
+                         for query, rows in self._statements(records, ids, new_ids, skipped, bare)]
             killpoints.point("write.batch")
-            return summaries, learned, skipped
+            return summaries, learned, skipped, bare
 
         attempt = 0
         while True:
             try:
                 with self.driver.session(database=self.database) as session:
-                    summaries, learned, skipped = session.execute_write(work)
+                    summaries, learned, skipped, bare = session.execute_write(work)
                 break
             except HeavyMerges as heavy:
                 # the batch rolled back before writing; move the big papers' relationships a
@@ -344,6 +359,7 @@ class GraphWriter:
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
         self.written.self_citations += len(skipped)
         self.resolver.commit(learned)
+        self._remember(bare, withdrew=any(isinstance(rec, ReplaceEdges) for rec in records))
         if refs and self.resolver.created_or_renamed:
             self._heal(set(self.resolver.created_or_renamed))
         for summary in summaries:
@@ -351,6 +367,19 @@ class GraphWriter:
         self.committed_rows += rows
         self.committed_through = last or self.committed_through
         killpoints.point("write.committed")
+
+    def _remember(self, bare: list, withdrew: bool) -> None:
+        """Keep a committed batch's bare paper references (at most as many as the resolver keeps
+        identifiers). A batch that withdrew relationships may have removed papers only this
+        source named: then none is taken as written any more."""
+        if withdrew:
+            self._asserted.clear()
+            return
+        for written in bare:
+            self._asserted[written] = None
+            self._asserted.move_to_end(written)
+        while len(self._asserted) > self.resolver.cache_size:
+            self._asserted.popitem(last=False)
 
     def _heal(self, ids: set) -> None:
         """Merge papers another load wrote at the same time under other ids (``heal_duplicates``)."""

@@ -190,6 +190,34 @@ def test_two_stubs_become_one_paper_when_a_source_links_their_identifiers(graph,
                     "citing": ["arxiv:2301.00001", "doi:10.1234/aaaa"]}]
 
 
+def test_a_citation_load_in_many_batches_names_its_source_on_every_paper_once(graph, tmp_path):
+    # cited papers recur batch after batch; each paper and edge carries the file's source once
+    edges = tmp_path / "many.tsv"
+    pairs = [(f"W{100 + i}", f"W{200 + (i * 7) % 13}") for i in range(60)]
+    edges.write_text("citing\tcited\n" + "".join(f"{a}\t{b}\n" for a, b in pairs))
+    graph.load([edges], batch_size=9)
+    expected = {p for pair in pairs for p in pair}
+    got = run(graph, "MATCH (p:Paper) RETURN p.openalex_id AS w, p.sources AS s")
+    assert {g["w"] for g in got} == expected
+    assert all(g["s"] == ["many.tsv"] for g in got)
+    assert count(graph, "MATCH ()-[r:CITES {sources: ['many.tsv']}]->() RETURN count(r) AS n") == len(set(pairs))
+    cited = Counter(b for _, b in set(pairs))
+    assert {r["w"]: r["n"] for r in run(graph, "MATCH (p:Paper) WHERE p.citation_count > 0 "
+                                                "RETURN p.openalex_id AS w, p.citation_count AS n")} == cited
+
+
+def test_a_paper_withdrawn_and_cited_again_in_one_load_is_there(graph, tmp_path):
+    # W1 cites W9; a later row of W1 cites W8 instead, so the stub W9 (only this file named it)
+    # goes; then W2 cites W9: the stub is back, with its citation
+    path = tmp_path / "works.jsonl"
+    path.write_text("".join(json.dumps(w) + "\n" for w in [
+        openalex_work(1, ["A One"], [9]), openalex_work(1, ["A One"], [8]), openalex_work(2, ["B Two"], [9])]))
+    summary = graph.load([path], batch_size=1)
+    assert summary.rejected == 0
+    assert run(graph, "MATCH (a)-[:CITES]->(b) RETURN a.id AS a, b.id AS b ORDER BY a") == [
+        {"a": "openalex:W1", "b": "openalex:W8"}, {"a": "openalex:W2", "b": "openalex:W9"}]
+
+
 def test_s2_bulk_records_and_paper_objects(graph):
     summary = graph.load([CIT / "s2-citations.jsonl"])
     assert summary.files[0]["format"] == "s2" and summary.loaded == 2
