@@ -7,7 +7,9 @@
 // @example citegraph query coauthors -p "name=Fartash Faghri" -p limit=5 -p skip=5
 MATCH (a:Author {key: $name})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author)
 WHERE c <> a
-WITH c.name AS coauthor, count(DISTINCT p) AS joint_papers
+// counted per person, then named once each (not a name read per joint paper)
+WITH c, count(DISTINCT p) AS joint_papers
+WITH c.name AS coauthor, joint_papers
 ORDER BY joint_papers DESC, coauthor ASC
 WITH [coauthor, joint_papers] AS row
 WITH collect(row) AS ranked
