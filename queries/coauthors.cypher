@@ -7,7 +7,7 @@
 // @example citegraph query coauthors -p "name=Fartash Faghri" -p limit=5 -p skip=5
 MATCH (a:Author {key: $name})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author)
 WHERE c <> a
-// counted per person, then named once each (not a name read per joint paper)
+// counted per person (two people who share a display name are two rows, as in the SPARQL twin)
 WITH c, count(DISTINCT p) AS joint_papers
 WITH c.name AS coauthor, joint_papers
 ORDER BY joint_papers DESC, coauthor ASC
