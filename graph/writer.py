@@ -15,6 +15,7 @@ import random
 import threading
 import time
 from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
 
 from graph import killpoints
 from graph.counts import VENUE_FACTS, counted_at, mark, mark_owners_of, recount
@@ -149,6 +150,15 @@ RACES = {"Neo.ClientError.Schema.ConstraintValidationFailed", "Neo.ClientError.S
 RACE_RETRIES = 5
 
 
+@dataclass
+class BatchNotes:
+    """What turning a batch into statements found (per attempt: a retried transaction starts over)."""
+
+    self_citations: int = 0  # two identifiers of one paper: not written as a citation
+    bare: list = field(default_factory=list)  # bare paper references written (later batches need not)
+    withdraws: bool = False  # it withdraws relationships, which may remove papers only this source named
+
+
 class GraphWriter:
     """Collects records and writes them in batches (a ``graph.sink.Sink``); use as a context manager.
 
@@ -246,10 +256,9 @@ class GraphWriter:
                 refs.update(k for k in (rec.anchor_key, *rec.keep) if isinstance(k, PaperRef))
         return refs
 
-    def _statements(self, records, ids: dict, new_ids: set = frozenset(), skipped: list | None = None,
-                    bare: list | None = None) -> list:
-        """The batch as (Cypher, rows) pairs. Self-citations go to ``skipped``; the bare paper
-        references the batch writes (and later batches need not) to ``bare``."""
+    def _statements(self, records, ids: dict, new_ids: set = frozenset(), notes: BatchNotes | None = None) -> list:
+        """The batch as (Cypher, rows) pairs; what it found goes to ``notes``."""
+        notes = notes if notes is not None else BatchNotes()
         nodes: dict = defaultdict(dict)
         edges: dict = defaultdict(dict)
         replaces: dict = defaultdict(list)
@@ -265,8 +274,7 @@ class GraphWriter:
                         if written in self._asserted:
                             self._asserted.move_to_end(written)
                             continue
-                        if bare is not None:
-                            bare.append(written)
+                        notes.bare.append(written)
                 fresh = rec.label == "Paper" and k in new_ids
                 bucket = nodes[(rec.label, rec.extra_labels, fresh)]
                 seen = bucket.get(k)
@@ -280,8 +288,7 @@ class GraphWriter:
             elif isinstance(rec, Edge):
                 start, end = key(rec.start_key), key(rec.end_key)
                 if rec.type == "CITES" and start == end:
-                    if skipped is not None:
-                        skipped.append(start)
+                    notes.self_citations += 1
                     continue  # two identifiers of one paper: not a citation
                 fresh = (rec.start_label == "Paper" and start in new_ids) or (rec.end_label == "Paper" and end in new_ids)
                 edges[(rec.type, rec.start_label, rec.end_label, fresh)][(start, end)] = {
@@ -294,6 +301,7 @@ class GraphWriter:
                     {"anchor": anchor, "keep": [key(k) for k in rec.keep]})
             else:
                 raise TypeError(f"not a record: {rec!r}")
+        notes.withdraws = bool(replaces)
         statements = []
         # replacements first: they only withdraw what this source no longer says
         for (rel, anchor, other, outgoing), rows in replaces.items():
@@ -330,18 +338,17 @@ class GraphWriter:
         def work(tx):
             ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
             new_ids = self.resolver.new_ids if refs else set()
-            skipped: list = []  # counted per attempt: a retried transaction starts over
-            bare: list = []
+            notes = BatchNotes()
             summaries = [tx.run(query, rows=rows, source=source, venue_facts=VENUE_FACTS).consume()
-                         for query, rows in self._statements(records, ids, new_ids, skipped, bare)]
+                         for query, rows in self._statements(records, ids, new_ids, notes)]
             killpoints.point("write.batch")
-            return summaries, learned, skipped, bare
+            return summaries, learned, notes
 
         attempt = 0
         while True:
             try:
                 with self.driver.session(database=self.database) as session:
-                    summaries, learned, skipped, bare = session.execute_write(work)
+                    summaries, learned, notes = session.execute_write(work)
                 break
             except HeavyMerges as heavy:
                 # the batch rolled back before writing; move the big papers' relationships a
@@ -357,9 +364,9 @@ class GraphWriter:
                 if exc.code not in RACES or attempt == RACE_RETRIES:
                     raise
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
-        self.written.self_citations += len(skipped)
+        self.written.self_citations += notes.self_citations
         self.resolver.commit(learned)
-        self._remember(bare, withdrew=any(isinstance(rec, ReplaceEdges) for rec in records))
+        self._remember(notes)
         if refs and self.resolver.created_or_renamed:
             self._heal(set(self.resolver.created_or_renamed))
         for summary in summaries:
@@ -368,14 +375,14 @@ class GraphWriter:
         self.committed_through = last or self.committed_through
         killpoints.point("write.committed")
 
-    def _remember(self, bare: list, withdrew: bool) -> None:
+    def _remember(self, notes: BatchNotes) -> None:
         """Keep a committed batch's bare paper references (at most as many as the resolver keeps
         identifiers). A batch that withdrew relationships may have removed papers only this
         source named: then none is taken as written any more."""
-        if withdrew:
+        if notes.withdraws:
             self._asserted.clear()
             return
-        for written in bare:
+        for written in notes.bare:
             self._asserted[written] = None
             self._asserted.move_to_end(written)
         while len(self._asserted) > self.resolver.cache_size:
