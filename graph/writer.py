@@ -154,7 +154,7 @@ RACE_RETRIES = 5
 class BatchNotes:
     """What turning a batch into statements found (per attempt: a retried transaction starts over)."""
 
-    self_citations: int = 0  # two identifiers of one paper: not written as a citation
+    self_citations: list = field(default_factory=list)  # papers "citing" themselves (two of their identifiers)
     bare: list = field(default_factory=list)  # bare paper references written (later batches need not)
     withdraws: bool = False  # it withdraws relationships, which may remove papers only this source named
 
@@ -288,7 +288,7 @@ class GraphWriter:
             elif isinstance(rec, Edge):
                 start, end = key(rec.start_key), key(rec.end_key)
                 if rec.type == "CITES" and start == end:
-                    notes.self_citations += 1
+                    notes.self_citations.append(start)
                     continue  # two identifiers of one paper: not a citation
                 fresh = (rec.start_label == "Paper" and start in new_ids) or (rec.end_label == "Paper" and end in new_ids)
                 edges[(rec.type, rec.start_label, rec.end_label, fresh)][(start, end)] = {
@@ -364,7 +364,7 @@ class GraphWriter:
                 if exc.code not in RACES or attempt == RACE_RETRIES:
                     raise
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
-        self.written.self_citations += notes.self_citations
+        self.written.self_citations += len(notes.self_citations)
         self.resolver.commit(learned)
         self._remember(notes)
         if refs and self.resolver.created_or_renamed:

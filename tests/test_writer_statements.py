@@ -5,14 +5,14 @@ import pytest
 
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
-from graph.writer import GraphWriter, create_node_statement, edge_statement, node_statement, replace_statement
+from graph.writer import BatchNotes, GraphWriter, create_node_statement, edge_statement, node_statement, replace_statement
 
 
 def statements(records, ids=None, new_ids=frozenset()):
     writer = GraphWriter(driver=None, source="test", background=False)  # never writes: no driver needed
-    skipped = []
-    out = writer._statements(records, ids or {}, set(new_ids), skipped)
-    return {query: rows for query, rows in out}, skipped
+    notes = BatchNotes()
+    out = writer._statements(records, ids or {}, set(new_ids), notes)
+    return {query: rows for query, rows in out}, notes.self_citations
 
 
 def test_a_node_named_twice_in_a_batch_is_one_row_later_values_win_create_values_first():
