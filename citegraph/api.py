@@ -30,6 +30,7 @@ from citegraph.browser import guide_url as browser_guide_url  # noqa: F401  (for
 from citegraph.connection import open_driver, resolve
 from citegraph.errors import Interrupted, LoadError
 from citegraph.rdf import format_for
+from citegraph.read_ahead import ReadAhead, available as read_ahead_available
 from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
@@ -176,7 +177,7 @@ class CiteGraph:
             try:
                 with collection_paused():
                     for path in files:
-                        _load_file(path, fmt, options, summary, rejects_file, show, writer)
+                        _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=read_ahead_available())
                     read = time.perf_counter()
                     written = writer.close()
             except KeyboardInterrupt:
@@ -429,7 +430,7 @@ def write_import_files(paths: list[str | Path], out_dir: str | Path, fmt: str = 
         writer = BulkWriter(out, importer=script)
         with collection_paused():
             for path in files:
-                _load_file(path, fmt, options, summary, rejects_file, show, writer)
+                _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=read_ahead_available())
             written = writer.close()
         CiteGraph._written(written, summary, rejects_file, "(all files)")
     finally:
@@ -464,15 +465,19 @@ def _begin_load(paths, conference, source, id_scheme, of_paper, progress):
     return options, summary, files, show
 
 
-def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool, writer) -> None:
-    """Read one file into a sink (the live writer, or the bulk writer), counting into ``summary``."""
+def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool, writer,
+               ahead: bool = False) -> None:
+    """Read one file into a sink (the live writer, or the bulk writer), counting into ``summary``.
+    ``ahead``: a second process parses the rows while this one writes them (``citegraph.read_ahead``)."""
     stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
-    bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
     if writer.takes_batches != options.batched:
         options = dataclasses.replace(options, batched=writer.takes_batches)
+    rows = None
+    bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
     try:
         stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
-        for row in read(path, name, options):
+        rows = ReadAhead(path, name, options) if ahead else read(path, name, options)
+        for row in rows:
             killpoints.point("read.row")
             if stats["read"] == 0:
                 writer.source = row.source
@@ -502,6 +507,10 @@ def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file,
         summary.reject({"source": options.source or Path(path).name, "line": where, "reason": reason}, rejects_file)
     finally:
         bar.close()
+        if isinstance(rows, ReadAhead):
+            rows.close()
+            if rows.peak_mb is not None:
+                stats["reader_peak_mb"] = rows.peak_mb  # (the reading process's own memory)
     summary.read += stats["read"]
     summary.loaded += stats["loaded"]
     summary.rejected += stats["rejected"]

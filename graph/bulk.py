@@ -47,6 +47,7 @@ TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": 
                "list<string>": ":string[]"}
 ID_PROPS = set(PROPERTY.values())
 SETTLED_SIZE = 1 << 18  # references remembered as settled (emptied when full: memory stays bounded)
+_LOW = (1 << 32) - 1  # a Citations pair's cited paper number: its low 32 bits
 _enc = json.encoder.encode_basestring  # a string as JSON (never holds a raw tab or newline)
 
 
@@ -95,8 +96,8 @@ class BulkWriter:
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self._settled: dict = {}  # PaperRef whose identifiers all name one paper -> that paper's id
         self._rest: dict = {}  # (props, sources, origin source, source) -> an edge line's last fields but the line
-        self._stubs: dict = {}  # id of a Citations' PaperRef -> (that ref, its paper's key as JSON)
-        self._stubs_source = None  # (the source they were added for)
+        self._stubs: dict = {}  # a Citations' paper number -> its paper's key as JSON
+        self._stubs_source = None  # (the source and numbering they were added for)
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
         self.nodes: dict = {}  # (label, key) -> [props, create_props, extra_labels, sources]
@@ -226,26 +227,28 @@ class BulkWriter:
 
     def _citations(self, rec: Citations, source: str) -> None:
         """The stubs and edges of many citations: a paper named again costs one lookup (by the
-        identity of its reference: the reader gives the same object for the same identifier)."""
-        if self._stubs_source != (self.source, rec.sources):
+        number the reader gave it)."""
+        if self._stubs_source != (self.source, rec.sources, rec.numbering):
             self._stubs.clear()
-            self._stubs_source = (self.source, rec.sources)
+            self._stubs_source = (self.source, rec.sources, rec.numbering)
         stubs = self._stubs
         head = self._line_head({}, rec.sources, source)
         out = []
-        for a, b, line in zip(rec.citing, rec.cited, rec.lines):
-            hit = stubs.get(id(a))
-            ka = hit[1] if hit is not None else self._stub(a, rec.sources, source, line)
-            hit = stubs.get(id(b))
-            kb = hit[1] if hit is not None else self._stub(b, rec.sources, source, line)
+        for a, b, line, pair in zip(rec.citing, rec.cited, rec.lines, rec.numbers):
+            ka = stubs.get(pair >> 32)
+            if ka is None:
+                ka = self._stub(pair >> 32, a, rec.sources, source, line)
+            kb = stubs.get(pair & _LOW)
+            if kb is None:
+                kb = self._stub(pair & _LOW, b, rec.sources, source, line)
             out.append(f"{ka}\t{kb}\t{head}{line}]\n")
         self._edge_file(("CITES", "Paper", "Paper")).writelines(out)
 
-    def _stub(self, ref, sources, source: str, line: int) -> str:
+    def _stub(self, number: int, ref, sources, source: str, line: int) -> str:
         key = _key(self._paper(ref, {}, {"stub": True}, None, sources, [source, line]))
         if len(self._stubs) >= SETTLED_SIZE:
             self._stubs.clear()
-        self._stubs[id(ref)] = (ref, key)  # (the ref is kept: its id stays its own)
+        self._stubs[number] = key
         return key
 
     def _edge_file(self, group: tuple):

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, slug
+from graph.pickling import by_fields
 
 MATCH_ORDER = ("doi", "arxiv", "openreview", "openalex", "s2", "corpus", "cite", "title")
 STRONG = MATCH_ORDER[:-2]  # identifiers that always identify; cite and title only stand in for them
@@ -34,6 +35,7 @@ PROPERTY = {"doi": "doi", "arxiv": "arxiv_id", "openalex": "openalex_id", "s2": 
             "cite": "cite_key", "title": "title_key"}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class PaperRef:
     """A paper as a source knows it: any of its identifiers (normalised)."""

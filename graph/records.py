@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import operator
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import NODES
+from graph.pickling import by_fields
 
 
+@by_fields
 @dataclass(slots=True)
 class Node:
     label: str
@@ -25,6 +28,7 @@ class Node:
     row_hash: str | None = None  # papers: fingerprint of the row that described it (see paper_rows)
 
 
+@by_fields
 @dataclass(slots=True)
 class Edge:
     type: str
@@ -36,6 +40,7 @@ class Edge:
     sources: list | None = None  # who asserted it; None: the source being loaded
 
 
+@by_fields
 @dataclass(slots=True)
 class Citation:
     """``citing`` cites ``cited``, two papers known by their identifiers (``PaperRef``): each is
@@ -52,17 +57,23 @@ class Citation:
                 Edge("CITES", "Paper", self.citing, "Paper", self.cited, sources=self.sources)]
 
 
+@by_fields
 @dataclass(slots=True)
 class Citations:
     """Many citations of one input in one object: ``citing[i]`` cites ``cited[i]`` (PaperRefs),
     as read on line ``lines[i]``. What an edge list gives a sink that takes it whole
     (``LoadOptions.batched``: the bulk writer), so that 20 million lines are not 20 million rows.
     A repeated citation may be among them (the sink writes a relationship once); self-citations
-    are not."""
+    are not. ``numbers[i]`` is the pair of line i as two paper numbers (``citing << 32 | cited``):
+    the reader numbers each paper once per input (``numbering`` names that input's numbering),
+    so a sink can know a paper named again without looking at its reference, also when the
+    references arrived from another process as copies."""
 
     citing: list
     cited: list
     lines: list
+    numbers: Sequence[int]
+    numbering: str
     sources: list | None = None  # who asserted them; None: the source being loaded
 
     def records(self) -> list:
@@ -79,6 +90,7 @@ def expanded(records) -> list:
     return [r for rec in records for r in (rec.records() if type(rec) in _BATCHED else (rec,))]
 
 
+@by_fields
 @dataclass(slots=True)
 class ReplaceEdges:
     """After writing a row: edges of ``type`` at ``anchor`` that this source asserted
@@ -92,6 +104,7 @@ class ReplaceEdges:
     outgoing: bool  # True: (anchor)-[type]->(other); False: (other)-[type]->(anchor)
 
 
+@by_fields
 @dataclass(slots=True)
 class Reject:
     source: str
@@ -106,6 +119,7 @@ class Reject:
         return d
 
 
+@by_fields
 @dataclass(slots=True)
 class Row:
     """One input row turned into records, or rejected."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
+import uuid
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,9 +200,12 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
     pairs = array("q")  # per clean line: the numbers of its two papers, in one integer
     where = array("q")  # per clean line: its number
 
+    numbering = uuid.uuid4().hex  # (the papers' numbers are this reading's own)
+
     def batch() -> Iterator[Row]:
         if at:
-            yield Row(source, at[0], records=[Citations(citing.copy(), cited.copy(), at.copy())], lines=len(at))
+            yield Row(source, at[0], lines=len(at), records=[
+                Citations(citing.copy(), cited.copy(), at.copy(), pairs[-len(at):], numbering)])
             citing.clear(), cited.clear(), at.clear()
 
     try:

@@ -295,6 +295,23 @@ def test_edge_list_read_in_rows_of_many_lines_says_what_rows_of_one_say(tmp_path
     assert said(True) == said(False)
 
 
+def test_two_edge_lists_under_one_source_name_keep_their_own_papers(tmp_path):
+    """Each reading numbers its papers from 0 (the bulk writer remembers a paper by its number):
+    the second file's first papers are not the first file's, though they share the source."""
+    from citegraph.api import write_import_files
+
+    (tmp_path / "a.tsv").write_text("10.1000/a\t10.1000/b\n10.1000/a\t10.1000/c\n")
+    (tmp_path / "b.tsv").write_text("10.1000/x\t10.1000/y\n10.1000/y\t10.1000/a\n")
+    write_import_files([tmp_path / "a.tsv", tmp_path / "b.tsv"], tmp_path / "out", source="shared")
+    import csv
+
+    with open(tmp_path / "out" / "rel_CITES_Paper_Paper.csv", encoding="utf-8", newline="") as f:
+        body = list(csv.reader(f))[1:]
+    assert sorted((r[0], r[1]) for r in body) == [  # the lines as written, by hand
+        ("doi:10.1000/a", "doi:10.1000/b"), ("doi:10.1000/a", "doi:10.1000/c"),
+        ("doi:10.1000/x", "doi:10.1000/y"), ("doi:10.1000/y", "doi:10.1000/a")]
+
+
 def test_the_collector_paused_for_a_bulk_load_runs_again_after_it_even_when_the_load_fails():
     import gc
 

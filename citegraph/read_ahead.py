@@ -1,0 +1,122 @@
+"""Reading ahead: one input's rows parsed by a second process while this one writes.
+
+A paper row costs about as much to parse (JSON, its BibTeX field, names) as the bulk writer
+spends on it; on a machine with two cores the two can overlap. ``read_ahead`` forks a child
+that runs ``loaders.read`` and sends the rows back in pickled chunks, in file order, through
+a pipe (which bounds how far it runs ahead). An error the reader raises is raised here at
+the same place in the stream, after the rows before it, as reading in this process would.
+
+The child starts from a copy of this process (fork): nothing is pickled on the way in, and
+nothing it reads needs the database (the bulk path; a live load asks the graph which rows
+it holds already, so it reads in its own process).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import resource
+import signal
+import sys
+import traceback
+from collections.abc import Iterator
+
+from loaders import LoadOptions, read
+
+CHUNK_ROWS = 256  # rows per message (a paper row pickles to about 3 KB)
+CHUNK_LINES = 20_000  # or input lines per message (an edge list's rows stand for many)
+
+
+def available() -> bool:
+    """Whether a child can start from a copy of this process (not on Windows or macOS' spawn)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class ReadAhead:
+    """The rows of ``loaders.read(path, fmt, options)``, read by a child process.
+
+    Iterate it once; ``close()`` (or the end of the rows) stops the child. ``peak_mb`` is the
+    child's peak resident memory once the rows are done (None before).
+    """
+
+    def __init__(self, path: str, fmt: str = "auto", options: LoadOptions | None = None):
+        context = multiprocessing.get_context("fork")
+        for stream in (sys.stdout, sys.stderr):  # (else the child would write their buffers out again)
+            stream.flush()
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(self._receive, send, path, fmt, options),
+                                        daemon=True, name=f"citegraph-read {path}")
+        self._process.start()
+        send.close()  # (the child's end: when the child is gone, a read here ends instead of waiting)
+        self.peak_mb: float | None = None
+
+    def __iter__(self) -> Iterator:
+        try:
+            while True:
+                try:
+                    kind, payload = pickle.loads(self._receive.recv_bytes())
+                except EOFError:  # the child died without a word (killed): not a clean end of the input
+                    raise RuntimeError(f"the reading process stopped unexpectedly "
+                                       f"(exit code {self._process.exitcode})") from None
+                if kind == "rows":
+                    yield from payload
+                elif kind == "error":
+                    raise payload
+                else:  # "end"
+                    self.peak_mb = payload
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()  # (SIGTERM: the child has the default action, it ends at once)
+        self._process.join()
+        self._receive.close()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _child(receive, send, path: str, fmt: str, options) -> None:
+    receive.close()
+    # Ctrl-C reaches the whole process group: the parent decides what it means, and stops this
+    # child; SIGTERM ends the child at once (the parent's handler turns it into Ctrl-C)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    chunk: list = []
+    lines = 0
+    try:
+        for row in read(path, fmt, options):
+            chunk.append(row)
+            lines += row.lines
+            if len(chunk) >= CHUNK_ROWS or lines >= CHUNK_LINES:
+                send.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+                chunk, lines = [], 0
+        if chunk:
+            send.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(pickle.dumps(("end", round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))))
+    except BrokenPipeError:
+        return  # the parent stopped reading (it failed, or was interrupted)
+    except BaseException as exc:  # noqa: BLE001 -- raised again in the parent, after the rows before it
+        if chunk:
+            send.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(_pickled_error(exc))
+    finally:
+        send.close()
+
+
+def _pickled_error(exc: BaseException) -> bytes:
+    """The error as the parent can raise it: itself with where it happened as a note, or (when
+    it cannot be pickled) a RuntimeError that says what it was."""
+    where = "".join(traceback.format_exception(exc)).rstrip()
+    exc.add_note(f"(raised while reading, in the reading process)\n{where}")
+    try:
+        blob = pickle.dumps(("error", exc))
+        pickle.loads(blob)  # (an exception whose arguments do not rebuild it fails here, not there)
+        return blob
+    except Exception:  # noqa: BLE001 -- an exception that does not survive pickling
+        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}\n{where}")))
