@@ -1,10 +1,12 @@
 """Reading ahead: one input's rows parsed by a second process while this one writes.
 
 A paper row costs about as much to parse (JSON, its BibTeX field, names) as the bulk writer
-spends on it; on a machine with two cores the two can overlap. ``read_ahead`` forks a child
+spends on it; on a machine with two cores the two can overlap. ``ReadAhead`` forks a child
 that runs ``loaders.read`` and sends the rows back in pickled chunks, in file order, through
 a pipe (which bounds how far it runs ahead). An error the reader raises is raised here at
 the same place in the stream, after the rows before it, as reading in this process would.
+The check that every key fits Neo4j's indexes (``loaders.writable``) runs here, in the
+writing process: parsing and pickling keep the child busier than writing keeps this one.
 
 The child starts from a copy of this process (fork): nothing is pickled on the way in, and
 nothing it reads needs the database (the bulk path; a live load asks the graph which rows
@@ -21,7 +23,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 
-from loaders import LoadOptions, read
+from loaders import LoadOptions, read, writable
 
 CHUNK_ROWS = 256  # rows per message (a paper row pickles to about 3 KB)
 CHUNK_LINES = 20_000  # or input lines per message (an edge list's rows stand for many)
@@ -51,6 +53,9 @@ class ReadAhead:
         self.peak_mb: float | None = None
 
     def __iter__(self) -> Iterator:
+        return writable(self._rows())
+
+    def _rows(self) -> Iterator:
         try:
             while True:
                 try:
@@ -90,7 +95,7 @@ def _child(receive, send, path: str, fmt: str, options) -> None:
     chunk: list = []
     lines = 0
     try:
-        for row in read(path, fmt, options):
+        for row in read(path, fmt, options, checked=False):
             chunk.append(row)
             lines += row.lines
             if len(chunk) >= CHUNK_ROWS or lines >= CHUNK_LINES:

@@ -19,7 +19,7 @@ from graph.errors import LoadError
 from graph.records import Reject, Row, oversized
 from loaders.registry import Format, LoadOptions, discover
 
-__all__ = ["FORMATS", "Format", "LoadOptions", "detect_format", "expand_paths", "read", "sniff"]
+__all__ = ["FORMATS", "Format", "LoadOptions", "detect_format", "expand_paths", "read", "sniff", "writable"]
 
 FORMATS: dict[str, Format] = discover(__name__)
 
@@ -93,8 +93,9 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     return out, skipped
 
 
-def read(path: str, fmt: str = "auto", options: LoadOptions | None = None) -> Iterator[Row]:
-    """Rows of records from one input."""
+def read(path: str, fmt: str = "auto", options: LoadOptions | None = None, *, checked: bool = True) -> Iterator[Row]:
+    """Rows of records from one input. ``checked=False``: without ``writable`` (for a reader
+    whose rows are checked elsewhere: ``citegraph.read_ahead`` checks them in the writing process)."""
     options = options or LoadOptions()
     if not path.startswith("hf:") and not Path(path).exists():
         raise LoadError(f"{path}: no such file")
@@ -102,10 +103,11 @@ def read(path: str, fmt: str = "auto", options: LoadOptions | None = None) -> It
     if name not in FORMATS:
         raise LoadError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}")
     source = options.source or (path if path.startswith("hf:") else Path(path).name)
-    return _writable(FORMATS[name].read(path, source, options))
+    rows = FORMATS[name].read(path, source, options)
+    return writable(rows) if checked else rows
 
 
-def _writable(rows: Iterator[Row]) -> Iterator[Row]:
+def writable(rows: Iterator[Row]) -> Iterator[Row]:
     """Rows whose records Neo4j could not store (a 2 MB "name" used as a key) become rejects."""
     for row in rows:
         if row.reject is None and row.records:

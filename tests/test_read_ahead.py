@@ -5,6 +5,7 @@ the reading."""
 
 from __future__ import annotations
 
+import json
 import os
 from array import array
 import pickle
@@ -165,3 +166,17 @@ def test_records_pickle_by_their_fields():
     assert back == row
     assert back.records[0].key is back.records[1].end_key  # one object stays one object
     assert back.records[0].key.doi == "10.1000/x"
+
+
+def test_a_row_with_a_key_neo4j_cannot_index_is_a_reject_read_ahead_too(tmp_path):
+    """The check that keys fit Neo4j's index runs in the writing process: a 5,000-character
+    author name (a key of more than 4,000 bytes) rejects its row, not the rows around it."""
+    rows = [{"title": f"Paper {i}", "authors": ["Ada Lovelace", "B" * 5000 if i == 2 else "Alan Turing"],
+             "proceedings": f"https://openreview.net/forum?id=forum{i}"} for i in range(1, 4)]
+    path = tmp_path / "papers.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    got = list(ReadAhead(str(path), "auto"))
+    assert [(r.line, r.reject.reason if r.reject else None) for r in got] == [
+        (1, None),
+        (2, "a Author's key is longer than 4000 bytes (not a real one; Neo4j cannot index it)"),
+        (3, None)]
