@@ -56,8 +56,8 @@ def child_load(paths: str, bulk: str = "0", id_scheme: str = "auto", batch: str 
         s = cg.load(paths.split(","), progress=False, bulk=bulk == "1", id_scheme=id_scheme, batch_size=int(batch))
     print(json.dumps({"seconds": s.seconds, "read": s.read, "loaded": s.loaded, "unchanged": s.unchanged,
                       "rejected": s.rejected, "counts": s.counts, "phases": s.phases, "peak_rss_mb": peak_rss_mb(),
-                      # --bulk reads each file in a second process: its peak, beside this one's
-                      "reader_peak_mb": max((f.get("reader_peak_mb", 0) for f in s.files), default=0)}))
+                      # --bulk reads each file in a second process: its own memory, beside this one's
+                      "reader_mb": max((f.get("reader_mb", 0) for f in s.files), default=0)}))
 
 
 def child_analyze() -> None:
@@ -266,9 +266,9 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
                           f"{data / 'papers.jsonl'},{data / 'citations.tsv'}", "1", "raw"], env)
         row["bulk"] = {"seconds": round(bulk["seconds"], 2), "import_seconds": bulk["counts"]["import_seconds"],
                        "phases": {k: round(v, 1) for k, v in bulk.get("phases", {}).items()},
-                       "peak_rss_mb": bulk["peak_rss_mb"], "reader_peak_mb": bulk.get("reader_peak_mb", 0),
-                       # (the two processes at their peaks at once: what the load needs at most)
-                       "total_peak_mb": round(bulk["peak_rss_mb"] + bulk.get("reader_peak_mb", 0), 1)}
+                       "peak_rss_mb": bulk["peak_rss_mb"], "reader_mb": bulk.get("reader_mb", 0),
+                       # (as if both were at their largest at once: what the load needs at most)
+                       "total_peak_mb": round(bulk["peak_rss_mb"] + bulk.get("reader_mb", 0), 1)}
         save(row)
     if "loads" in steps:
         cypher_loads(data, server, env, row, log, save)

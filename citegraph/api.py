@@ -476,7 +476,7 @@ def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file,
     bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
     try:
         stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
-        rows = ReadAhead(path, name, options) if ahead else read(path, name, options)
+        rows = ReadAhead(path, name, options, withdrawals=writer.withdraws) if ahead else read(path, name, options)
         for row in rows:
             killpoints.point("read.row")
             if stats["read"] == 0:
@@ -509,8 +509,8 @@ def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file,
         bar.close()
         if isinstance(rows, ReadAhead):
             rows.close()
-            if rows.peak_mb is not None:
-                stats["reader_peak_mb"] = rows.peak_mb  # (the reading process's own memory)
+            if rows.own_mb is not None:
+                stats["reader_mb"] = rows.own_mb  # (the reading process's own memory at its end)
     summary.read += stats["read"]
     summary.loaded += stats["loaded"]
     summary.rejected += stats["rejected"]

@@ -23,6 +23,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 
+from graph.records import ReplaceEdges
 from loaders import LoadOptions, read, writable
 
 CHUNK_ROWS = 256  # rows per message (a paper row pickles to about 3 KB)
@@ -37,20 +38,24 @@ def available() -> bool:
 class ReadAhead:
     """The rows of ``loaders.read(path, fmt, options)``, read by a child process.
 
-    Iterate it once; ``close()`` (or the end of the rows) stops the child. ``peak_mb`` is the
-    child's peak resident memory once the rows are done (None before).
+    Iterate it once; ``close()`` (or the end of the rows) stops the child. ``own_mb`` is the
+    memory the child held of its own (not shared with this process) when the rows were done
+    (None before): its tables are largest then. ``withdrawals=False``:
+    the rows come without their ``ReplaceEdges`` (for a sink that has nothing to withdraw:
+    a third of a paper row's records, not pickled for nothing).
     """
 
-    def __init__(self, path: str, fmt: str = "auto", options: LoadOptions | None = None):
+    def __init__(self, path: str, fmt: str = "auto", options: LoadOptions | None = None, *,
+                 withdrawals: bool = True):
         context = multiprocessing.get_context("fork")
         for stream in (sys.stdout, sys.stderr):  # (else the child would write their buffers out again)
             stream.flush()
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(self._receive, send, path, fmt, options),
+        self._process = context.Process(target=_child, args=(self._receive, send, path, fmt, options, withdrawals),
                                         daemon=True, name=f"citegraph-read {path}")
         self._process.start()
         send.close()  # (the child's end: when the child is gone, a read here ends instead of waiting)
-        self.peak_mb: float | None = None
+        self.own_mb: float | None = None
 
     def __iter__(self) -> Iterator:
         return writable(self._rows())
@@ -68,7 +73,7 @@ class ReadAhead:
                 elif kind == "error":
                     raise payload
                 else:  # "end"
-                    self.peak_mb = payload
+                    self.own_mb = payload
                     return
         finally:
             self.close()
@@ -86,7 +91,7 @@ class ReadAhead:
         self.close()
 
 
-def _child(receive, send, path: str, fmt: str, options) -> None:
+def _child(receive, send, path: str, fmt: str, options, withdrawals: bool) -> None:
     receive.close()
     # Ctrl-C reaches the whole process group: the parent decides what it means, and stops this
     # child; SIGTERM ends the child at once (the parent's handler turns it into Ctrl-C)
@@ -96,6 +101,8 @@ def _child(receive, send, path: str, fmt: str, options) -> None:
     lines = 0
     try:
         for row in read(path, fmt, options, checked=False):
+            if not withdrawals and row.records:
+                row.records = [rec for rec in row.records if type(rec) is not ReplaceEdges]
             chunk.append(row)
             lines += row.lines
             if len(chunk) >= CHUNK_ROWS or lines >= CHUNK_LINES:
@@ -103,7 +110,7 @@ def _child(receive, send, path: str, fmt: str, options) -> None:
                 chunk, lines = [], 0
         if chunk:
             send.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
-        send.send_bytes(pickle.dumps(("end", round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))))
+        send.send_bytes(pickle.dumps(("end", _own_mb())))
     except BrokenPipeError:
         return  # the parent stopped reading (it failed, or was interrupted)
     except BaseException as exc:  # noqa: BLE001 -- raised again in the parent, after the rows before it
@@ -112,6 +119,17 @@ def _child(receive, send, path: str, fmt: str, options) -> None:
         send.send_bytes(_pickled_error(exc))
     finally:
         send.close()
+
+
+def _own_mb() -> float:
+    """This process's private memory in MB (pages it does not share with the process it was
+    forked from; a peak resident size would count those twice), else its peak resident size."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            kb = sum(int(line.split()[1]) for line in f if line.startswith(("Private_Clean:", "Private_Dirty:")))
+        return round(kb / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _pickled_error(exc: BaseException) -> bytes:

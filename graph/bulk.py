@@ -84,6 +84,7 @@ class BulkWriter:
     """
 
     takes_batches = True  # edge lists give it Citations: rows of many lines
+    withdraws = False  # (a new database has nothing to withdraw: it skips ReplaceEdges)
 
     def __init__(self, workdir: Path, importer: Importer):
         self.dir = workdir

@@ -56,6 +56,7 @@ class Sink(Protocol):
 
     source: str | None  # the source name recorded on what is written (a record may name its own)
     takes_batches: bool  # it takes graph.records.Citations: a row may stand for many lines
+    withdraws: bool  # it runs graph.records.ReplaceEdges (a new database has nothing to withdraw)
 
     def add(self, records: Iterable, origin: Origin | None = None) -> None:
         """The records of one input row, and where the row came from."""

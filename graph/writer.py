@@ -173,6 +173,7 @@ class GraphWriter:
     """
 
     takes_batches = False  # (it writes a row's records in one batch; a row of 20,000 would outgrow it)
+    withdraws = True  # (a row withdraws what its source said before and no longer says)
 
     def __init__(self, driver: neo4j.Driver, database: str | None = None, *, source: str | None,
                  batch_size: int = 10_000, background: bool = True):

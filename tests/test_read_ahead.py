@@ -18,7 +18,7 @@ import loaders
 from citegraph.errors import LoadError
 from citegraph.read_ahead import ReadAhead, available
 from graph.papers import PaperRef
-from graph.records import Citations, Edge, Node, Reject, Row
+from graph.records import Citations, Edge, Node, Reject, ReplaceEdges, Row
 from loaders.registry import Format, LoadOptions
 
 ROOT = Path(__file__).parent
@@ -58,7 +58,7 @@ def test_the_rows_read_ahead_are_the_rows_read_here(name, options):
     there = _comparable(list(ahead))
     assert there == here
     assert len(here) > 0
-    assert ahead.peak_mb and ahead.peak_mb > 0  # the child said how much memory it took
+    assert ahead.own_mb and ahead.own_mb > 0  # the child said how much memory it took
 
 
 def test_an_edge_list_read_ahead_keeps_its_rejects_warnings_and_lines(tmp_path):
@@ -180,3 +180,15 @@ def test_a_row_with_a_key_neo4j_cannot_index_is_a_reject_read_ahead_too(tmp_path
         (1, None),
         (2, "a Author's key is longer than 4000 bytes (not a real one; Neo4j cannot index it)"),
         (3, None)]
+
+
+def test_rows_for_a_sink_without_withdrawals_come_without_them():
+    """A new database has nothing to withdraw (the bulk writer): the rows come without their
+    ReplaceEdges, every other record as read here, in order."""
+    name = _file("samples/neurips2023-workshops.jsonl")
+    here = list(loaders.read(name, "auto", LoadOptions()))
+    there = list(ReadAhead(name, "auto", LoadOptions(), withdrawals=False))
+    assert any(isinstance(rec, ReplaceEdges) for row in here for rec in row.records)
+    assert [[rec for rec in row.records if not isinstance(rec, ReplaceEdges)] for row in here] == \
+        [row.records for row in there]
+    assert [(r.line, r.reject, r.warnings) for r in here] == [(r.line, r.reject, r.warnings) for r in there]
