@@ -23,6 +23,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 
+from graph.errors import LoadError
 from graph.records import ReplaceEdges
 from loaders import LoadOptions, read, writable
 
@@ -55,6 +56,7 @@ class ReadAhead:
                                         daemon=True, name=f"citegraph-read {path}")
         self._process.start()
         send.close()  # (the child's end: when the child is gone, a read here ends instead of waiting)
+        self._path = path
         self.own_mb: float | None = None
 
     def __iter__(self) -> Iterator:
@@ -66,8 +68,10 @@ class ReadAhead:
                 try:
                     kind, payload = pickle.loads(self._receive.recv_bytes())
                 except EOFError:  # the child died without a word (killed): not a clean end of the input
-                    raise RuntimeError(f"the reading process stopped unexpectedly "
-                                       f"(exit code {self._process.exitcode})") from None
+                    self._process.join()
+                    raise LoadError(f"the process reading {self._path} stopped unexpectedly (exit code "
+                                    f"{self._process.exitcode}; a negative code is the signal that "
+                                    f"ended it, -9 often the kernel short of memory)") from None
                 if kind == "rows":
                     yield from payload
                 elif kind == "error":
@@ -114,9 +118,12 @@ def _child(receive, send, path: str, fmt: str, options, withdrawals: bool) -> No
     except BrokenPipeError:
         return  # the parent stopped reading (it failed, or was interrupted)
     except BaseException as exc:  # noqa: BLE001 -- raised again in the parent, after the rows before it
-        if chunk:
-            send.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
-        send.send_bytes(_pickled_error(exc))
+        try:
+            if chunk:
+                send.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+            send.send_bytes(_pickled_error(exc))
+        except BrokenPipeError:
+            pass  # (the parent stopped reading meanwhile)
     finally:
         send.close()
 

@@ -150,7 +150,7 @@ def test_a_child_that_dies_is_an_error_not_the_end_of_the_input(failing, tmp_pat
     rows = iter(ahead)
     next(rows)
     os.kill(ahead._process.pid, signal.SIGKILL)
-    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+    with pytest.raises(LoadError, match=r"stopped unexpectedly \(exit code -9;"):
         for _ in rows:
             pass
 
