@@ -125,6 +125,8 @@ class CiteGraph:
         whose Semantic Scholar ``/references`` or ``/citations`` page is loaded.
         """
         started = time.perf_counter()
+        if batch_size < 1:
+            raise LoadError(f"batch_size must be at least 1 (records per transaction), not {batch_size}")
         options, summary, files, show = _begin_load(paths, conference, source, id_scheme, of_paper, progress)
         rejects_file = open(rejects_path, "w", encoding="utf-8") if rejects_path else None
         try:

@@ -366,7 +366,7 @@ def neo4j_env(home):
                    "(a paper id, DOI, arXiv or Semantic Scholar id; the page itself does not say).")
 @click.option("--rejects", type=click.Path(dir_okay=False, writable=True),
               help="write every rejected row (with its text) to this JSON Lines file.")
-@click.option("--batch-size", type=int, default=10_000, show_default=True, help="records per transaction.")
+@click.option("--batch-size", type=click.IntRange(1), default=10_000, show_default=True, help="records per transaction.")
 @click.option("--bulk", is_flag=True, help="first load into an EMPTY database with neo4j-admin import "
               "(much faster for very large loads; stops and restarts the managed server).")
 @click.option("--import-files", "import_dir", type=click.Path(file_okay=False),

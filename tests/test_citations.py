@@ -8,6 +8,7 @@ import pytest
 
 import sample_truth as truth
 from benchmarks.generate import generate
+from citegraph.errors import LoadError
 from conftest import SAMPLES, run
 
 CIT = SAMPLES / "citations"
@@ -293,3 +294,11 @@ def test_a_paper_with_many_relationships_merges_in_chunks_to_the_same_graph(grap
     assert [r["n"] for r in run(graph, "MATCH (r:Paper) WHERE r.id IN $refs RETURN r.citation_count AS n",
                                 refs=refs)] == [1] * len(refs)  # the three cited by both count once
     assert count(graph, "MATCH (p:Paper) WHERE p.openalex_id = 'W555' OR p.id = 'openalex:W555' RETURN count(p) AS n") == 1
+
+
+def test_a_batch_size_below_one_is_refused_and_nothing_is_written(graph, tmp_path):
+    edges = tmp_path / "cites.tsv"
+    edges.write_text("10.1000/a\t10.1000/b\n")
+    with pytest.raises(LoadError, match="at least 1"):
+        graph.load([edges], batch_size=0)
+    assert graph.stats()["total_nodes"] == 0

@@ -34,3 +34,12 @@ def test_stats_and_reset(cli_env, graph):
     assert refused.returncode == 1 and "--yes" in refused.stderr
     assert cli("reset", "--yes").returncode == 0
     assert json.loads(cli("stats", "--json").stdout)["total_nodes"] == 0
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_a_batch_size_below_one_is_refused_before_anything_is_read(size, tmp_path):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["load", "--batch-size", size, str(SAMPLES / "hub-artifacts.jsonl")])
+    assert result.exit_code == 2
+    assert "--batch-size" in result.output and "x>=1" in result.output
