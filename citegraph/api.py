@@ -179,7 +179,7 @@ class CiteGraph:
             try:
                 with collection_paused():
                     for path in files:
-                        _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=read_ahead_available())
+                        _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=True)
                     read = time.perf_counter()
                     written = writer.close()
             except KeyboardInterrupt:
@@ -432,7 +432,7 @@ def write_import_files(paths: list[str | Path], out_dir: str | Path, fmt: str = 
         writer = BulkWriter(out, importer=script)
         with collection_paused():
             for path in files:
-                _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=read_ahead_available())
+                _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=True)
             written = writer.close()
         CiteGraph._written(written, summary, rejects_file, "(all files)")
     finally:
@@ -470,7 +470,8 @@ def _begin_load(paths, conference, source, id_scheme, of_paper, progress):
 def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file, show: bool, writer,
                ahead: bool = False) -> None:
     """Read one file into a sink (the live writer, or the bulk writer), counting into ``summary``.
-    ``ahead``: a second process parses the rows while this one writes them (``citegraph.read_ahead``)."""
+    ``ahead``: a second process parses the rows while this one writes them (``citegraph.read_ahead``),
+    where processes can start as copies of this one."""
     stats = {"path": path, "format": fmt, "read": 0, "loaded": 0, "rejected": 0, "unchanged": 0}
     if writer.takes_batches != options.batched:
         options = dataclasses.replace(options, batched=writer.takes_batches)
@@ -478,7 +479,8 @@ def _load_file(path: str, fmt: str, options, summary: LoadSummary, rejects_file,
     bar = tqdm(desc=Path(path).name, unit=" rows", file=sys.stderr, disable=not show, mininterval=0.5)
     try:
         stats["format"] = name = detect_format(path) if fmt == "auto" else fmt
-        rows = ReadAhead(path, name, options, withdrawals=writer.withdraws) if ahead else read(path, name, options)
+        rows = (ReadAhead(path, name, options, withdrawals=writer.withdraws) if ahead and read_ahead_available()
+                else read(path, name, options))
         for row in rows:
             killpoints.point("read.row")
             if stats["read"] == 0:

@@ -88,12 +88,6 @@ class ReadAhead:
         self._process.join()
         self._receive.close()
 
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 def _child(receive, send, path: str, fmt: str, options, withdrawals: bool) -> None:
     receive.close()

@@ -257,9 +257,8 @@ class GraphWriter:
                 refs.update(k for k in (rec.anchor_key, *rec.keep) if isinstance(k, PaperRef))
         return refs
 
-    def _statements(self, records, ids: dict, new_ids: set = frozenset(), notes: BatchNotes | None = None) -> list:
+    def _statements(self, records, ids: dict, new_ids: set, notes: BatchNotes) -> list:
         """The batch as (Cypher, rows) pairs; what it found goes to ``notes``."""
-        notes = notes if notes is not None else BatchNotes()
         nodes: dict = defaultdict(dict)
         edges: dict = defaultdict(dict)
         replaces: dict = defaultdict(list)
