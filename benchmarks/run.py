@@ -13,8 +13,9 @@ empty database):
   ``citegraph load`` from the shell);
 * the naive loader a typical script would write (one MERGE statement per row,
   auto-commit) on the first rows, as a rate;
-* canned-query latency p50/p95: ego queries on random authors and papers,
-  global rankings;
+* canned-query latency p50/p95: ego queries on random authors and papers (a first
+  pass, records read for the first time since the start, and a second on the same
+  people: the steady state), global rankings;
 * ``analyze coauthorship --write`` and ``export-rdf`` (N-Triples): time,
   triples/s, peak memory;
 * a merge of a paper with many relationships (a stub cited by a tenth of the papers, up
@@ -165,16 +166,25 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
     out = {}
     for name in (*EGO_QUERIES, *GLOBAL_QUERIES):
         runs = samples if name in EGO_QUERIES else 7
-        times = []
-        for i in range(runs + 2):
-            p = params[name]() if name in params else {}
-            started = time.perf_counter()
-            cg.run_query(name, **p)
-            if i >= 2:  # the first runs warm the caches
-                times.append((time.perf_counter() - started) * 1000)
-        times.sort()
+        drawn = [params[name]() if name in params else {} for _ in range(runs + 2)]
+        # an ego query's first run on a person reads records no query has read since the server
+        # started (the page cache fills on demand); the same people again give the steady state
+        passes = []
+        for _ in range(2 if name in EGO_QUERIES else 1):
+            times = []
+            for i, p in enumerate(drawn):
+                started = time.perf_counter()
+                cg.run_query(name, **p)
+                if i >= 2:  # the first runs warm the connection and the query plan
+                    times.append((time.perf_counter() - started) * 1000)
+            passes.append(sorted(times))
+        times = passes[-1]
         out[name] = {"p50_ms": round(statistics.median(times), 2),
                      "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2), "runs": runs}
+        if len(passes) > 1:
+            first = passes[0]
+            out[name].update(first_p50_ms=round(statistics.median(first), 2),
+                             first_p95_ms=round(first[min(len(first) - 1, int(0.95 * len(first)))], 2))
     return out
 
 
@@ -397,7 +407,10 @@ def markdown(report: dict) -> str:
     line("10 new rows into the loaded graph, s: in a process / `citegraph load`",
          lambda r: f"{r['small_load']['seconds']} / {r['small_load']['cli_wall_seconds']}")
     for q in (*EGO_QUERIES, *GLOBAL_QUERIES):
-        line(f"`{q}` p50 / p95, ms", lambda r, q=q: f"{r['queries'][q]['p50_ms']} / {r['queries'][q]['p95_ms']}")
+        line(f"`{q}` p50 / p95, ms" + (" (first run on each: p50 / p95)" if q in EGO_QUERIES else ""),
+             lambda r, q=q: f"{r['queries'][q]['p50_ms']} / {r['queries'][q]['p95_ms']}" + (
+                 f" ({r['queries'][q]['first_p50_ms']} / {r['queries'][q]['first_p95_ms']})"
+                 if 'first_p95_ms' in r['queries'][q] else ""))
     line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")
     line("export-rdf N-Triples, triples/s", lambda r: f"{d[r['papers']]['export_triples_per_s']:,} "
                                                       f"({r['export']['triples']:,} triples)")

@@ -21,7 +21,8 @@ in the SELECT projection (and in GROUP BY when the query aggregates). Two more
 annotations serve SPARQL: ``@limit PARAM`` cuts the rows to that parameter
 (LIMIT takes no variables), ``@skip PARAM`` passes over that many rows first, ``@total COLUMN``
 fills that column with the number of rows before paging, ``@lists a, b`` splits GROUP_CONCAT columns on
-U+001F into lists (items ``key<U+001E>value`` are ordered by key), and
+U+001F into lists (items ``key<U+001E>value`` are ordered by key), ``@cut PARAM: a, b`` cuts
+those lists to that parameter after ordering them, and
 ``@columns id:pid`` reads column ``id`` from variable ``?pid``.
 
 Folders are searched in order: ``--queries-dir`` folders, then those in the
@@ -84,6 +85,7 @@ class CannedQuery:
     skip_param: str | None = None  # SPARQL: rows passed over first (OFFSET takes no variables either)
     total_column: str | None = None  # SPARQL: the number of rows before paging
     list_columns: tuple[str, ...] = ()  # SPARQL: GROUP_CONCAT columns split into lists
+    cut: tuple[str | None, tuple[str, ...]] = (None, ())  # SPARQL: lists cut to this parameter (after ordering)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "language": self.language, "description": self.description,
@@ -98,6 +100,7 @@ def parse_query_file(path: Path) -> CannedQuery:
     description, params, columns, examples = [], [], (), []
     column_vars, limit_param, list_columns = (), None, ()
     skip_param = total_column = None
+    cut = (None, ())
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped:
@@ -131,6 +134,9 @@ def parse_query_file(path: Path) -> CannedQuery:
             total_column = body[len("@total"):].strip()
         elif body.startswith("@lists"):
             list_columns = tuple(c.strip() for c in body[len("@lists"):].split(",") if c.strip())
+        elif body.startswith("@cut"):
+            param, _, listed = body[len("@cut"):].partition(":")
+            cut = (param.strip(), tuple(c.strip() for c in listed.split(",") if c.strip()))
         elif body.startswith("@"):
             continue  # room for future annotations
         elif not params and not columns:
@@ -139,7 +145,7 @@ def parse_query_file(path: Path) -> CannedQuery:
                        description=" ".join(d for d in description if d).strip(),
                        params=tuple(params), columns=columns, examples=tuple(examples),
                        column_vars=column_vars, limit_param=limit_param, list_columns=list_columns,
-                       skip_param=skip_param, total_column=total_column)
+                       skip_param=skip_param, total_column=total_column, cut=cut)
 
 
 def query_dirs(extra_dirs=()) -> list[Path]:

@@ -1,12 +1,17 @@
-// One author at a glance: papers (by title), venues, number of coauthors, linked Hub artifacts.
+// One author at a glance: papers (the first by title), venues, number of coauthors, linked Hub artifacts.
+// The lists are cut to `limit` items (the counts cover all; every paper, a page at a time: author-papers).
 // @param name author  the author's name
-// @columns author, papers, venues, coauthors, artifacts
+// @param limit integer = 20  how many paper titles and artifacts to list
+// @columns author, paper_count, papers, venues, coauthors, artifact_count, artifacts
 // @example citegraph query author-profile -p "name=Kohei Nakajima"
+// @example citegraph query author-profile -p "name=Kohei Nakajima" -p limit=100
 MATCH (a:Author {key: $name})
 CALL (a) {
   MATCH (a)-[:AUTHORED]->(p:Paper)
-  WITH p ORDER BY p.title
-  RETURN collect(p.title) AS papers
+  WITH p.title AS title ORDER BY title
+  // a top-k sort: the most prolific author's answer stays small
+  LIMIT $limit
+  RETURN collect(title) AS papers
 }
 CALL (a) {
   OPTIONAL MATCH (a)-[:AUTHORED]->(:Paper)-[:PRESENTED_AT]->(v:Venue)
@@ -21,6 +26,8 @@ CALL (a) {
 CALL (a) {
   OPTIONAL MATCH (a)-[:AUTHORED]->(:Paper)-[:HAS_ARTIFACT]->(x)
   WITH DISTINCT x.id AS artifact ORDER BY artifact
-  RETURN collect(artifact) AS artifacts
+  WITH collect(artifact) AS every
+  RETURN size(every) AS artifact_count, every[..$limit] AS artifacts
 }
-RETURN a.name AS author, papers, venues, coauthors, artifacts
+RETURN a.name AS author, COUNT { (a)-[:AUTHORED]->(:Paper) } AS paper_count, papers, venues, coauthors,
+       artifact_count, artifacts

@@ -119,16 +119,28 @@ def test_cross_workshop_authors(sample_graph):
 def test_author_profile(sample_graph):
     got = q(sample_graph, "author-profile", name="Shih-Chii Liu")
     mine = [r for r in ROWS if "Shih-Chii Liu" in r["authors"]]
+    assert len(mine) == 2  # enough for a cut to one
     assert got == [{
         "author": "Shih-Chii Liu",
+        "paper_count": len(mine),
         "papers": sorted(r["title"] for r in mine),
         "venues": sorted({r["id"].split("/")[-1] for r in mine}),
         "coauthors": len({a for r in mine for a in r["authors"]} - {"Shih-Chii Liu"}),
+        "artifact_count": 0,
         "artifacts": [],
     }]
+    # the lists are cut to the limit, the counts are not
+    cut = q(sample_graph, "author-profile", name="Shih-Chii Liu", limit=1)[0]
+    assert cut["papers"] == sorted(r["title"] for r in mine)[:1]
+    assert (cut["paper_count"], cut["venues"], cut["coauthors"]) == (len(mine), got[0]["venues"], got[0]["coauthors"])
     wei = q(sample_graph, "author-profile", name="Wei Zhang")[0]
     wei_rows = [r for r in HUB if "Wei Zhang" in r["authors"]]
-    assert wei["artifacts"] == sorted({x for r in wei_rows for c in ("Models", "Datasets", "Spaces") for x in r[c]})
+    artifacts = sorted({x for r in wei_rows for c in ("Models", "Datasets", "Spaces") for x in r[c]})
+    assert len(artifacts) > 1
+    assert (wei["artifact_count"], wei["artifacts"]) == (len(artifacts), artifacts)
+    one = q(sample_graph, "author-profile", name="Wei Zhang", limit=1)[0]
+    assert (one["artifact_count"], one["artifacts"], one["papers"]) == (len(artifacts), artifacts[:1], wei["papers"][:1])
+    assert q(sample_graph, "author-profile", name="Wei Zhang", limit=0)[0]["papers"] == []
 
 
 def test_artifact_queries(sample_graph):

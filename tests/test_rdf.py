@@ -187,8 +187,8 @@ def test_every_sparql_twin_returns_the_rows_of_its_cypher_twin(loaded, tmp_path)
             variants += [{"id": a} for a in artifacts]
         if declared.get("name") == "author":
             variants += [{"name": "Heather A. Piwowar"}, {"name": "Stefanie Haustein"}]
-        if "limit" in declared:
-            variants += [{**v, "limit": "1000"} for v in variants[:1]]
+        if "limit" in declared:  # a page of one row (or lists of one item), and all of them
+            variants += [{**v, "limit": "1000"} for v in variants[:1]] + [{**v, "limit": "1"} for v in variants[:8]]
         if "skip" in declared:  # pages: the same slices of the same order
             variants += [{**v, "limit": "2", "skip": "1"} for v in variants if v.get("id") != "no-such-id"][:12]
         if "kind" in declared:

@@ -59,7 +59,7 @@ def _split_list(text):
 def run_sparql(store, query: CannedQuery, params: dict) -> list[dict]:
     """Run a SPARQL twin on an embedded pyoxigraph store; parameters are bound as values."""
     bound = bind(query, params)
-    paging = (query.limit_param, query.skip_param)
+    paging = (query.limit_param, query.skip_param, query.cut[0])
     substitutions = {ox.Variable(k): _term(v) for k, v in bound.items() if v is not None and k not in paging}
     try:
         solutions = store.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
@@ -71,6 +71,9 @@ def run_sparql(store, query: CannedQuery, params: dict) -> list[dict]:
         row = {column: _python(solution[var]) for column, var in spec}
         for c in query.list_columns:
             row[c] = _split_list(row.get(c))
+        cut_param, cut_columns = query.cut
+        for c in cut_columns:
+            row[c] = row[c][:bound.get(cut_param)]
         rows.append(row)
     total = len(rows)
     if query.skip_param and bound.get(query.skip_param):
