@@ -158,13 +158,34 @@ def query_dirs(extra_dirs=()) -> list[Path]:
     return [*dirs, BUILTIN_DIR]
 
 
+_PARSED: dict[Path, tuple[tuple[int, int], CannedQuery]] = {}
+
+
+def _parsed(path: Path) -> CannedQuery:
+    """``parse_query_file``, kept while the file is unchanged (a query runs many times in a
+    process: parsing every file of every folder each time cost milliseconds per query)."""
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    kept = _PARSED.get(path)
+    if kept is None or kept[0] != version:
+        kept = _PARSED[path] = (version, parse_query_file(path))
+    return kept[1]
+
+
+def _files(extra_dirs, language: str):
+    """(name, path) of every query file of one language, the first folder's first."""
+    for folder in query_dirs(extra_dirs):
+        for path in sorted(folder.iterdir()):
+            if LANGUAGES.get(path.suffix.lower()) == language and path.is_file():
+                yield path.stem, path
+
+
 def catalogue(extra_dirs=(), language: str = "cypher") -> dict[str, CannedQuery]:
     """Every query of one language, by name (the first folder that has a name wins)."""
     found: dict[str, CannedQuery] = {}
-    for folder in query_dirs(extra_dirs):
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and LANGUAGES.get(path.suffix.lower()) == language and path.stem not in found:
-                found[path.stem] = parse_query_file(path)
+    for stem, path in _files(extra_dirs, language):
+        if stem not in found:
+            found[stem] = _parsed(path)
     return dict(sorted(found.items()))
 
 
@@ -172,10 +193,11 @@ def find(name: str, extra_dirs=(), language: str = "cypher") -> CannedQuery:
     path = Path(name)
     if path.suffix.lower() in LANGUAGES and path.is_file():
         return parse_query_file(path)
-    queries = catalogue(extra_dirs, language)
-    if name not in queries:
-        raise QueryError(f"no {language} query named {name!r}; known: {', '.join(queries) or '(none)'}")
-    return queries[name]
+    for stem, path in _files(extra_dirs, language):
+        if stem == name:  # only the file asked for is read
+            return _parsed(path)
+    known = ", ".join(catalogue(extra_dirs, language)) or "(none)"
+    raise QueryError(f"no {language} query named {name!r}; known: {known}")
 
 
 # -- parameters ----------------------------------------------------------------------

@@ -8,8 +8,10 @@ import networkx as nx
 import pytest
 
 import sample_truth as truth
+from citegraph.api import CiteGraph
 from citegraph.errors import QueryError
 from conftest import SAMPLES, run
+from tcp_relay import Relay
 
 ROWS = truth.rows()
 HUB = truth.rows("hub-artifacts.jsonl")
@@ -252,6 +254,36 @@ def test_a_writing_query_is_refused_and_changes_nothing(sample_graph, tmp_path):
         sample_graph.run_query("sneaky", queries_dirs=[tmp_path])
     assert sample_graph.stats() == before
     assert run(sample_graph, "MATCH (p:Paper) RETURN p.title AS t ORDER BY t") == titles
+
+
+def test_a_query_whose_connection_was_lost_runs_again(sample_graph, neo4j_server):
+    # the server goes away under the driver's pooled connection (a relay between them ends it
+    # when the next request comes): the one-statement run fails on it, and the query runs again
+    # on a new connection
+    expected = sorted(((a, len(w)) for a, w in truth.workshops_of_authors(ROWS).items() if len(w) > 1),
+                      key=lambda x: (-x[1], x[0]))
+    host, port = neo4j_server.uri.rsplit("//", 1)[-1].rsplit(":", 1)
+    relay = Relay(host, int(port))
+    try:
+        with CiteGraph.connect(uri=f"bolt://127.0.0.1:{relay.port}", user="neo4j",
+                               password=neo4j_server.password) as cg:
+            assert [(r["author"], r["workshops"]) for r in cg.run_query("cross-workshop-authors")] == expected
+            before = relay.accepted
+            relay.break_on_next_request()
+            assert [(r["author"], r["workshops"]) for r in cg.run_query("cross-workshop-authors")] == expected
+            assert relay.accepted > before  # answered on a new connection
+    finally:
+        relay.close()
+
+
+def test_an_edited_query_file_is_read_again(sample_graph, tmp_path):
+    query = tmp_path / "count-of.cypher"
+    query.write_text("// Papers.\n// @columns n\nMATCH (p:Paper) RETURN count(p) AS n\n")
+    papers = {truth.paper_id(r) for r in ROWS + HUB}
+    assert sample_graph.run_query("count-of", queries_dirs=[tmp_path]) == [{"n": len(papers)}]
+    query.write_text("// Authors, now.\n// @columns n\nMATCH (a:Author) RETURN count(a) AS n\n")
+    authors = {a for r in ROWS for a in r["authors"]} | {a for r in HUB for a in r["authors"]}
+    assert sample_graph.run_query("count-of", queries_dirs=[tmp_path]) == [{"n": len(authors)}]
 
 
 def test_custom_query_folder_from_flag_and_environment(sample_graph, cli_env, tmp_path):
