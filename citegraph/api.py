@@ -192,7 +192,8 @@ class CiteGraph:
         self.driver = open_driver(self._settings)
         killpoints.point("bulk.schema")
         imported = time.perf_counter()
-        ensure_schema(self.driver, self.database, counts=False)
+        # the full-text indexes fill on after the load returns (a search waits for its index)
+        ensure_schema(self.driver, self.database, counts=False, await_fulltext=False)
         indexed = time.perf_counter()
         if written.not_kept:  # counts were written with the nodes: recounted if the import left something out
             refresh_counts(self.driver, self.database)

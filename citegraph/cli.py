@@ -53,7 +53,7 @@ class ApiChoice(click.Choice):
 
 # --bulk's steps, as the summary names them
 BULK_PHASES = {"read": "reading the inputs", "csv": "writing the CSV files", "import": "neo4j-admin import",
-               "restart": "server stop and start", "indexes": "constraints and indexes",
+               "restart": "server stop and start", "indexes": "constraints and indexes (the full-text ones fill on in the background; a search waits for them)",
                "counts": "counts and statistics"}
 EXIT_REJECTS = 3  # `load` read everything but rejected some rows
 
