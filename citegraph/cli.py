@@ -53,7 +53,7 @@ class ApiChoice(click.Choice):
 
 # --bulk's steps, as the summary names them
 BULK_PHASES = {"read": "reading the inputs", "csv": "writing the CSV files", "import": "neo4j-admin import",
-               "restart": "server stop and start", "indexes": "constraints and indexes (the full-text ones fill on in the background; a search waits for them)",
+               "restart": "server stop and start", "indexes": "constraints and indexes",
                "counts": "counts and statistics"}
 EXIT_REJECTS = 3  # `load` read everything but rejected some rows
 
@@ -419,6 +419,8 @@ def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_siz
                        f"created {c.get('nodes_created', 0)} nodes and {c.get('relationships_created', 0)} relationships")
             if summary.phases:  # --bulk: where the time went
                 click.echo("  " + ", ".join(f"{BULK_PHASES.get(k, k)} {v:.1f} s" for k, v in summary.phases.items()))
+                click.echo("  the full-text indexes (search, find-author) fill on in the background; "
+                           "a search waits for them")
         for r in summary.rejects[:20]:
             where = f"{r['source']}:{r['line']}" if r["line"] is not None else r["source"]
             click.echo(f"  rejected {where}: {r['reason']}", err=True)

@@ -42,8 +42,8 @@ def run_cypher(driver, query: CannedQuery, params: dict[str, Any], database: str
     """Run a canned Cypher query read-only: a query that writes fails and changes nothing.
 
     The query runs as one auto-commit statement in a READ session: the server refuses writes
-    there as in a READ transaction, and a transaction function's begin and commit, which cost
-    a small ego query half its time here, are left out. A transient failure, or a lost
+    there as in a READ transaction, and a transaction function's begin and commit (about a
+    millisecond of a small query's two to three here) are left out. A transient failure, or a lost
     connection, runs it again as a READ transaction function, with the driver's retries."""
 
     bound = bind(query, params)
