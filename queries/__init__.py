@@ -158,14 +158,15 @@ def query_dirs(extra_dirs=()) -> list[Path]:
     return [*dirs, BUILTIN_DIR]
 
 
-_PARSED: dict[Path, tuple[tuple[int, int], CannedQuery]] = {}
+_PARSED: dict[Path, tuple[tuple[int, ...], CannedQuery]] = {}
 
 
 def _parsed(path: Path) -> CannedQuery:
-    """``parse_query_file``, kept while the file is unchanged (a query runs many times in a
-    process: parsing every file of every folder each time cost milliseconds per query)."""
+    """``parse_query_file``, kept while the file is unchanged: the same times, size and inode
+    (a query runs many times in a process; parsing every file of every folder each time cost
+    milliseconds per query)."""
     stat = path.stat()
-    version = (stat.st_mtime_ns, stat.st_size)
+    version = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
     kept = _PARSED.get(path)
     if kept is None or kept[0] != version:
         kept = _PARSED[path] = (version, parse_query_file(path))
