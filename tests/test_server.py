@@ -5,6 +5,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from citegraph.server import ManagedServer
 from conftest import listening_addresses
 
@@ -126,3 +128,40 @@ def test_routing_and_direct_uris_load_and_query_alike(neo4j_server, graph):
         top = citegraph("query", "top-authors", "-p", "limit=5", "--format", "json", env=env)
         assert top.returncode == 0, top.stderr
         assert [(r["author"], r["papers"]) for r in json.loads(top.stdout)] == expected, uri
+
+
+@pytest.mark.neo4j  # starts servers of its own
+def test_later_starts_map_the_class_archive_the_first_clean_stop_kept(tmp_path):
+    from citegraph.server import free_port
+    server = ManagedServer(tmp_path / "neo4j")
+    ports = dict(bolt_port=free_port(), http_port=free_port(), heap="512m", pagecache="128m", timeout=300)
+
+    def jvm_flags():
+        pid = server.status().pid
+        return open(f"/proc/{pid}/cmdline", "rb").read().decode().split("\0")
+
+    def answers():
+        import neo4j
+        with neo4j.GraphDatabase.driver(server.status().uri, auth=("neo4j", server.password())) as driver:
+            return driver.execute_query("RETURN 41 + 1 AS n").records[0]["n"]
+
+    try:
+        server.start(**ports)
+        assert any(f.startswith("-XX:ArchiveClassesAtExit=") for f in jvm_flags())
+        assert not list((server.home / "jvm").glob("*.jsa"))  # written when the JVM exits
+        server.stop()
+        kept = list((server.home / "jvm").iterdir())
+        assert len(kept) == 1 and kept[0].suffix == ".jsa"  # adopted: no .partial left
+
+        server.start(**ports)
+        assert f"-XX:SharedArchiveFile={kept[0]}" in jvm_flags()
+        assert answers() == 42
+        server.stop()
+
+        # a damaged archive makes the JVM stop at once: the start drops it and starts without it
+        kept[0].write_bytes(kept[0].read_bytes()[:100_000])
+        server.start(**ports)
+        assert answers() == 42
+        assert not kept[0].exists() and any(f.startswith("-XX:ArchiveClassesAtExit=") for f in jvm_flags())
+    finally:
+        server.stop()

@@ -35,6 +35,7 @@ import platformdirs
 
 from citegraph.browser import post_connect_cmd
 from citegraph.errors import ServerError
+from citegraph.server import class_archive
 from graph import killpoints
 
 NEO4J_USER = "neo4j"
@@ -386,7 +387,9 @@ class ManagedServer:
         self._ensure_password(java, lib)
 
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", self._classpath(lib, http_port), MAIN_CLASS,
+        classpath = self._classpath(lib, http_port)
+        archive_flags, archive, archived = class_archive.flags(self.home, java, classpath)
+        cmd = [java, f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, *archive_flags, "-cp", classpath, MAIN_CLASS,
                f"--home-dir={self.home}", f"--config-dir={self.home / 'conf'}", "--console-mode"]
         with open(self.console_log, "ab") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -394,7 +397,7 @@ class ManagedServer:
         self.state_file.write_text(json.dumps({
             "pid": proc.pid, "bolt_port": bolt_port, "http_port": http_port,
             "heap": heap, "pagecache": pagecache, "version": neo4j_version(),
-            "started_at": time.time(),
+            "started_at": time.time(), "java": java, "class_archive": str(archive),
         }, indent=2))
         if log:
             log(f"Starting Neo4j {neo4j_version()} (pid {proc.pid}, Bolt 127.0.0.1:{bolt_port}, "
@@ -404,6 +407,11 @@ class ManagedServer:
             self.wait_until_ready(timeout=timeout, proc=proc)
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: a half-started server is stopped
             self.stop()
+            raise
+        except ServerError:
+            if archived and proc.poll() is not None:  # a damaged class archive stops the JVM at once:
+                class_archive.discard(archive)        # start once more without it
+                return self.start(bolt_port, http_port, heap, pagecache, timeout, log)
             raise
         return self.status()
 
@@ -446,16 +454,21 @@ class ManagedServer:
         if not self._pid_alive(pid):
             return False
         os.killpg(os.getpgid(pid), signal.SIGTERM) if _is_group_leader(pid) else os.kill(pid, signal.SIGTERM)
+        archive = Path(state["class_archive"]) if state.get("class_archive") else None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self._pid_alive(pid):
                 _reap(pid)
+                if archive and state.get("java"):  # the first clean stop keeps what the JVM archived
+                    class_archive.adopt(archive, state["java"])
                 return True
             _reap(pid)
             time.sleep(0.3)
         os.kill(pid, signal.SIGKILL)
         time.sleep(0.5)
         _reap(pid)
+        if archive:
+            class_archive.partial(archive).unlink(missing_ok=True)  # perhaps cut short
         return True
 
     def log_tail(self, lines: int = 25) -> str:
