@@ -51,8 +51,10 @@ def adopt(archive: Path, java: str) -> bool:
     written = partial(archive)
     if not written.exists():
         return False
-    trial = subprocess.run([java, f"-XX:SharedArchiveFile={written}", QUIET, "-version"],
-                           capture_output=True, timeout=60)
+    crash_log = archive.parent / "trial-crash.log"  # (not an hs_err file in the caller's folder)
+    trial = subprocess.run([java, f"-XX:SharedArchiveFile={written}", QUIET, f"-XX:ErrorFile={crash_log}",
+                            "-version"], capture_output=True, timeout=60, cwd=archive.parent)
+    crash_log.unlink(missing_ok=True)
     if trial.returncode != 0:
         written.unlink(missing_ok=True)
         return False
