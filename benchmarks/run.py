@@ -178,14 +178,16 @@ def latencies(cg, data: Path, samples: int = 200, seed: int = 9) -> dict:
                 if i >= 2:  # the first runs warm the connection and the query plan
                     times.append((time.perf_counter() - started) * 1000)
             passes.append(sorted(times))
-        times = passes[-1]
-        out[name] = {"p50_ms": round(statistics.median(times), 2),
-                     "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2), "runs": runs}
+        out[name] = {**_percentiles(passes[-1]), "runs": runs}
         if len(passes) > 1:
-            first = passes[0]
-            out[name].update(first_p50_ms=round(statistics.median(first), 2),
-                             first_p95_ms=round(first[min(len(first) - 1, int(0.95 * len(first)))], 2))
+            out[name].update({f"first_{k}": v for k, v in _percentiles(passes[0]).items()})
     return out
+
+
+def _percentiles(times: list[float]) -> dict:
+    """p50 and p95 of sorted times, in ms."""
+    return {"p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2)}
 
 
 STEPS = ("bulk", "loads", "small", "queries", "analyze", "export", "merge", "reset", "naive")

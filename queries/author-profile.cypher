@@ -29,5 +29,6 @@ CALL (a) {
   WITH collect(artifact) AS every
   RETURN size(every) AS artifact_count, every[..$limit] AS artifacts
 }
-RETURN a.name AS author, COUNT { (a)-[:AUTHORED]->(:Paper) } AS paper_count, papers, venues, coauthors,
+// (paper_count is the count every write keeps on the author, as top-authors reads it)
+RETURN a.name AS author, coalesce(a.paper_count, 0) AS paper_count, papers, venues, coauthors,
        artifact_count, artifacts
