@@ -37,7 +37,7 @@ from graph.counts import COUNTED, StatsTally
 from graph.identity import fold_create_props
 from graph.errors import LoadError
 from graph.model import COUNTS, NODES, RELS, UNTITLED
-from graph import killpoints, paper_identity
+from graph import bulk_columns, killpoints, paper_identity
 from graph.papers import PROPERTY, PaperRef
 from graph.records import Citation, Citations, Edge, Node, ReplaceEdges
 from graph.sink import Written
@@ -391,103 +391,91 @@ class BulkWriter:
         """Sort the relationship lines on disk so duplicates meet; merge them (sources united)."""
         rel, start_label, end_label = group
         name = "_".join(group)
-        # ends of papers found to be another paper are rewritten to that paper; others are kept as
-        # written. The lines go straight into sort (no copy on disk; sort works beside this process).
-        moved = {_enc(k): k for k in self.parent} if "Paper" in (start_label, end_label) else {}
-        moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
         ordered = self.dir / f"edges_{name}.sorted"
         lines = self.dir / f"edges_{name}.jsonl"
-        with open(lines, encoding="utf-8") as f, tempfile.TemporaryFile() as errors:
+        # ends of papers found to be another paper are rewritten to that paper; others are kept as
+        # written (then sort reads the file itself)
+        moved = {_enc(k): _enc(self._find(k)) for k in self.parent} if "Paper" in (start_label, end_label) else {}
+        moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
+        if moved_start or moved_end:
+            self._sort(rel, ordered, feed=lambda stdin: bulk_columns.rewrite_ends(lines, moved_start, moved_end, stdin))
+        else:
+            self._sort(rel, ordered, source=lines)
+        lines.unlink()  # from here on only the sorted lines are read
+        props_of = [p for p in RELS[rel].props]
+        blank = ["" for _ in props_of]
+        at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
+        # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
+        tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
+                   and c.label == (start_label if c.outgoing else end_label)]
+        observed = rel in StatsTally.RELS
+
+        def cells(props: dict, sources) -> list:
+            values = {**props, "sources": sorted(sources)}
+            return [_cell(values.get(p.name)) for p in props_of]
+
+        def tail(rest: str) -> str:  # a line's cells after its ends (",…\r\n" without its first comma)
+            props, sources = json.loads(rest)
+            return _csv_line(cells(props, sources))
+
+        path = self.dir / f"rel_{name}.csv"
+        with open(path, "wb") as out:
+            out.write(_csv_line([f":START_ID({start_label})", f":END_ID({end_label})",
+                                 *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props_of]]).encode())
+            for table in bulk_columns.whole_relationships(ordered):
+                if rel == "CITES":
+                    table, loops = bulk_columns.drop_loops(table)
+                    self.written.self_citations += loops
+                plain, others = bulk_columns.split_plain(table)
+                starts, ends = bulk_columns.write_plain(plain, tail, out)
+                for tally, side in tallies:
+                    for key, n in bulk_columns.counted(starts if side == 0 else ends):
+                        tally[key] += n
+                if observed:
+                    for start, end in zip(starts.to_pylist(), ends.to_pylist()):
+                        self.stats.relationship(rel, end_label, start, end)
+                self.written.relationships_created += plain.num_rows
+                for merged in _merged(others):  # the rest, line by line: later values win, sources unite
+                    start, end, props, sources = merged
+                    out.write(_csv_line([start, end, *cells(props, sources)]).encode())
+                    for tally, side in tallies:
+                        tally[merged[side]] += 1
+                    if observed:
+                        self.stats.relationship(rel, end_label, start, end)
+                    self.written.relationships_created += 1
+        return f"{rel}={path}"
+
+    def _sort(self, rel: str, ordered: Path, *, source: Path | None = None, feed=None) -> None:
+        """Sort relationship lines by their ends (GNU sort, on disk, beside this process): the
+        lines of ``source``, or what ``feed`` writes to sort's input."""
+        with tempfile.TemporaryFile() as errors:
             proc = subprocess.Popen(["sort", "-s", "-t", "\t", "-k1,2", "-S", "512M", "-T", str(self.dir),
-                                     "-o", str(ordered)], stdin=subprocess.PIPE, stderr=errors, text=True,
-                                    encoding="utf-8", env=dict(os.environ, LC_ALL="C"))
-            try:
-                for line in f:
-                    start, end, rest = line.split("\t", 2)
-                    if start in moved_start:
-                        start = _enc(self._find(moved_start[start]))
-                    if end in moved_end:
-                        end = _enc(self._find(moved_end[end]))
-                    if start == end and rel == "CITES":
-                        self.written.self_citations += 1
-                        continue
-                    proc.stdin.write(f"{start}\t{end}\t{rest}")
-                proc.stdin.close()
-            except BrokenPipeError:  # sort ended early: what it says is the error below
+                                     "-o", str(ordered), *([str(source)] if source else [])],
+                                    stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stderr=errors,
+                                    env=dict(os.environ, LC_ALL="C"))
+            if feed:
                 try:
-                    proc.stdin.close()  # (the unwritten rest cannot be flushed; the pipe is closed)
-                except BrokenPipeError:
-                    pass
-            except BaseException:  # interrupted: sort does not outlive the load
+                    feed(proc.stdin)
+                    proc.stdin.close()
+                except BrokenPipeError:  # sort ended early: what it says is the error below
+                    try:
+                        proc.stdin.close()  # (the unwritten rest cannot be flushed; the pipe is closed)
+                    except BrokenPipeError:
+                        pass
+                except BaseException:  # interrupted: sort does not outlive the load
+                    proc.kill()
+                    proc.wait()
+                    raise
+            try:
+                code = proc.wait()
+            except BaseException:
                 proc.kill()
                 proc.wait()
                 raise
-            if proc.wait() != 0:
+            if code != 0:
                 errors.seek(0)
                 message = errors.read().decode("utf-8", "replace").strip()
                 raise LoadError(f"sorting the {rel} relationships failed: {message}")
-        lines.unlink()  # from here on only the sorted lines are read
-        props_of = [p for p in RELS[rel].props]
-        path = self.dir / f"rel_{name}.csv"
-        with open(ordered, encoding="utf-8") as f, open(path, "w", encoding="utf-8", newline="") as out:
-            w = csv.writer(out)
-            w.writerow([f":START_ID({start_label})", f":END_ID({end_label})",
-                        *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props_of]])
-            current, merged, sources = None, {}, set()
-            decoded: dict = {}  # [props, sources] as written -> its value (most edges share one)
-
-            # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
-            tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
-                       and c.label == (start_label if c.outgoing else end_label)]
-            observed = rel in StatsTally.RELS
-            blank = ["" for _ in props_of]
-            at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
-
-            tails: dict = {}  # sources of a relationship without properties -> its cells as CSV text
-
-            def emit():
-                if current is not None:
-                    start, end = current.split("\t")
-                    ends = (_unkey(start), _unkey(end))
-                    if merged:
-                        values = {**merged, "sources": sorted(sources)}
-                        w.writerow([*ends, *[_cell(values.get(p.name)) for p in props_of]])
-                    else:  # most relationships: nothing but their sources, one of a few lists
-                        joined = ARRAY.join(sorted(sources))
-                        tail = tails.get(joined)
-                        if tail is None:
-                            cells = blank.copy()
-                            cells[at_sources] = joined
-                            tail = _csv_line(["", *cells])  # (",…\r\n": the cells after the start)
-                            if len(tails) < 10_000:
-                                tails[joined] = tail
-                        if _plain(start) and _plain(end):  # (the CSV cell is the key as it is)
-                            out.write(f"{ends[0]},{ends[1]}{tail}")
-                        else:
-                            out.write(_csv_line(ends)[:-2] + tail)
-                    for tally, side in tallies:
-                        tally[ends[side]] += 1
-                    if observed:
-                        self.stats.relationship(rel, end_label, *ends)
-                    self.written.relationships_created += 1
-
-            for line in f:
-                start, end, rest, _ = line.split("\t", 3)
-                ends = f"{start}\t{end}"
-                value = decoded.get(rest)
-                if value is None:
-                    value = json.loads(rest)
-                    if len(decoded) < 10_000:  # (only read below: merged and sources are copies)
-                        decoded[rest] = value
-                props, srcs = value
-                if ends != current:
-                    emit()
-                    current, merged, sources = ends, dict(props), set(srcs)
-                else:  # the same relationship again: later values win (as in a normal load), sources unite
-                    merged.update(props)
-                    sources.update(srcs)
-            emit()
-        return f"{rel}={path}"
 
     # -- what the import left out -------------------------------------------------------
     def not_kept(self, report: list[str]) -> list[dict]:
@@ -539,11 +527,6 @@ def _unkey(text: str):
     return text[1:-1] if text[:1] == '"' and "\\" not in text else json.loads(text)
 
 
-def _plain(key: str) -> bool:
-    """A key written by ``_key`` whose CSV cell is its text unquoted (no escapes, no comma)."""
-    return key[:1] == '"' and "\\" not in key and "," not in key
-
-
 def _csv_line(cells) -> str:
     """The cells as one line of the csv module's default dialect (as ``csv.writer`` writes them)."""
     buffer = io.StringIO()
@@ -564,3 +547,20 @@ def _cell(value):
     if isinstance(value, (list, tuple)):
         return ARRAY.join(str(v) for v in value)
     return value
+
+
+def _merged(table):
+    """(start, end, props, sources) of each relationship of sorted lines, its lines merged: later
+    values win (as in a normal load), sources unite."""
+    current, merged, sources = None, {}, set()
+    for start, end, rest in zip(table["start"].to_pylist(), table["end"].to_pylist(), table["rest"].to_pylist()):
+        props, srcs = json.loads(rest)
+        if (start, end) != current:
+            if current is not None:
+                yield _unkey(current[0]), _unkey(current[1]), merged, sources
+            current, merged, sources = (start, end), dict(props), set(srcs)
+        else:
+            merged.update(props)
+            sources.update(srcs)
+    if current is not None:
+        yield _unkey(current[0]), _unkey(current[1]), merged, sources
