@@ -35,7 +35,7 @@ from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter, collection_paused
-from graph.counts import ensure_counts, refresh_counts, refresh_stats
+from graph.counts import refresh_counts, refresh_stats
 from graph.lazy import HIDDEN, lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
 from graph.rdf import DEFAULT_BASE_IRI
@@ -195,10 +195,8 @@ class CiteGraph:
         # the full-text indexes fill on after the load returns (a search waits for its index)
         ensure_schema(self.driver, self.database, counts=False, await_fulltext=False)
         indexed = time.perf_counter()
-        if written.not_kept:  # counts were written with the nodes: recounted if the import left something out
-            refresh_counts(self.driver, self.database)
-        else:
-            ensure_counts(self.driver, self.database)  # the venue and Hub account statistics
+        if written.not_kept:  # counts and statistics were written with the nodes: recounted if the
+            refresh_counts(self.driver, self.database)  # import left something out
         summary.phases = {"read": read - started, **written.phases, "indexes": indexed - imported,
                           "counts": time.perf_counter() - indexed}
         import_finished(server)

@@ -315,17 +315,18 @@ class BulkWriter:
             node = NODES[label]
             props = [p for p in node.props if p.name != node.key]
             path = self.dir / f"nodes_{label}.csv"
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                w = csv.writer(f)
-                w.writerow([f"{node.key}:ID({label})", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
+            with open(path, "wb") as f:
+                w = bulk_columns.RowWriter(f, [f"{node.key}:ID({label})",
+                                               *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
                 counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == label]
                 for key, (p_props, create, extra, sources, _) in entries:
                     merged = {**create, **p_props, "sources": sorted(sources)}
                     for prop, tally in counted:
                         merged[prop] = tally.get(key)
                     merged.update(self.stats.node(label, key))
-                    w.writerow([key, *[_cell(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
+                    w.add([_text(key), *[_text(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
                     self.written.nodes_created += 1
+                w.flush()
             node_args.append(str(path))
         return node_args, rel_args
 
@@ -352,9 +353,9 @@ class BulkWriter:
         hashes: dict = defaultdict(list)
         path = self.dir / "nodes_Paper.csv"
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f, \
-                open(path, "w", encoding="utf-8", newline="") as out:
-            w = csv.writer(out)
-            w.writerow([f"{node.key}:ID(Paper)", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
+                open(path, "wb") as out:
+            w = bulk_columns.RowWriter(out, [f"{node.key}:ID(Paper)", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props],
+                                             ":LABEL"])
 
             def write(root, values, row_hashes):
                 values = {k: v for k, v in values.items() if v is not None}
@@ -367,7 +368,7 @@ class BulkWriter:
                     values[prop] = tally.get(root)
                 values[COUNTED] = self.stats.paper(root, values)
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
-                w.writerow([root, *[_cell(values.get(q.name)) for q in props], labels])
+                w.add([root, *[_text(values.get(q.name)) for q in props], labels])
                 self.written.nodes_created += 1
 
             for line in f:
@@ -385,6 +386,7 @@ class BulkWriter:
                 merged[1] -= 1
                 if merged[1] == 0:
                     write(root, pending.pop(root)[0], hashes.pop(root))
+            w.flush()
         return str(path)
 
     def _write_edges(self, group: tuple) -> str:
@@ -547,6 +549,13 @@ def _cell(value):
     if isinstance(value, (list, tuple)):
         return ARRAY.join(str(v) for v in value)
     return value
+
+
+def _text(value) -> str | None:
+    """A node file's cell (``bulk_columns.RowWriter``): None when the node has no such value."""
+    if value is None or value == "" or value == []:
+        return None
+    return value if isinstance(value, str) else str(_cell(value))
 
 
 def _merged(table):
