@@ -153,13 +153,16 @@ class BulkWriter:
             other = self._find(self.paper_ids[weak])
             if other.startswith("title:"):
                 title_only[weak[1]] = (other, self.title_keys.get(other))
-        plan = paper_identity.resolve([ref], existing, title_only)
-        for keep, gone in plan.merges:
-            self._union(keep, gone)
-        for old, new in plan.renames:
-            self._union(old, new)
-        self.evidence.extend(plan.evidence.items())
-        root = self._find(plan.ids[ref])
+        if not existing and not title_only and pairs:  # a paper no one named before
+            root = self._find(paper_identity.new_paper_id(ref))
+        else:
+            plan = paper_identity.resolve([ref], existing, title_only)
+            for keep, gone in plan.merges:
+                self._union(keep, gone)
+            for old, new in plan.renames:
+                self._union(old, new)
+            self.evidence.extend(plan.evidence.items())
+            root = self._find(plan.ids[ref])
         for pair in pairs:
             self.paper_ids.setdefault(pair, root)
         if ref.title:  # a later entry with nothing but a title finds the paper by it, as in the graph

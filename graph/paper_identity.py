@@ -94,6 +94,13 @@ def resolve(refs, existing: dict, title_only: dict) -> Plan:
     return plan
 
 
+def new_paper_id(ref: PaperRef) -> str:
+    """The id ``resolve`` gives a reference alone that finds no paper (by an identifier or by
+    its title): its best identifier. (A shortcut for the bulk writer, which meets most papers
+    once: the full plan costs it about 30 µs a paper.)"""
+    return ref.minted_id()
+
+
 def best_id(ids) -> str:
     """The id a paper keeps when several name it: the best kind (``ID_ORDER``), then the smallest."""
     return min(ids, key=lambda i: (id_rank(i), i))

@@ -78,3 +78,20 @@ def test_lookups_ask_for_every_identifier_and_the_claimable_titles():
     pairs, titles = lookups(refs)
     assert pairs == {("doi", "10.1234/x"), ("title", "b"), ("arxiv", "2301.00001")}
     assert titles == {"a"}
+
+
+def test_a_reference_that_finds_no_paper_gets_the_id_the_full_plan_gives_it():
+    """The bulk writer's shortcut for a paper met the first time agrees with ``resolve``."""
+    from hypothesis import given, strategies as st
+
+    from graph.paper_identity import new_paper_id
+
+    value = st.none() | st.text("ab1./", min_size=1, max_size=6)
+    refs = st.builds(PaperRef, openreview=value, arxiv=value, doi=value, openalex=value, s2=value, corpus=value,
+                     cite=value, title=value, bibkey=value).filter(bool)
+
+    @given(refs)
+    def check(ref):
+        assert new_paper_id(ref) == resolve([ref], existing={}, title_only={}).ids[ref]
+
+    check()
