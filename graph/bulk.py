@@ -322,12 +322,13 @@ class BulkWriter:
                 w = bulk_columns.RowWriter(f, [f"{node.key}:ID({label})",
                                                *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
                 counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == label]
+                at = {p.name: i for i, p in enumerate(props)}
                 for key, (p_props, create, extra, sources, _) in entries:
                     merged = {**create, **p_props, "sources": sorted(sources)}
                     for prop, tally in counted:
                         merged[prop] = tally.get(key)
                     merged.update(self.stats.node(label, key))
-                    w.add([_text(key), *[_text(merged.get(p.name)) for p in props], ARRAY.join([label, *sorted(extra)])])
+                    w.add([_text(key), *_cells(merged, at), ARRAY.join([label, *sorted(extra)])])
                     self.written.nodes_created += 1
                 w.flush()
             node_args.append(str(path))
@@ -355,6 +356,7 @@ class BulkWriter:
         counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == "Paper"]
         hashes: dict = defaultdict(list)
         path = self.dir / "nodes_Paper.csv"
+        at = {p.name: i for i, p in enumerate(props)}
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f, \
                 open(path, "wb") as out:
             w = bulk_columns.RowWriter(out, [f"{node.key}:ID(Paper)", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props],
@@ -371,7 +373,7 @@ class BulkWriter:
                     values[prop] = tally.get(root)
                 values[COUNTED] = self.stats.paper(root, values)
                 labels = "Paper" if values.get("title") else f"Paper{ARRAY}{UNTITLED}"
-                w.add([root, *[_text(values.get(q.name)) for q in props], labels])
+                w.add([root, *_cells(values, at), labels])
                 self.written.nodes_created += 1
 
             for line in f:
@@ -559,6 +561,16 @@ def _text(value) -> str | None:
     if value is None or value == "" or value == []:
         return None
     return value if isinstance(value, str) else str(_cell(value))
+
+
+def _cells(values: dict, at: dict) -> list:
+    """A node's property cells, in the order ``at`` gives each property (most are absent)."""
+    cells = [None] * len(at)
+    for name, value in values.items():
+        i = at.get(name)
+        if i is not None:
+            cells[i] = _text(value)
+    return cells
 
 
 def _merged(table):
