@@ -17,6 +17,7 @@ columns are ignored. ``--id-scheme`` says what the identifiers are:
 from __future__ import annotations
 
 import csv
+import io
 import re
 import uuid
 from array import array
@@ -102,31 +103,46 @@ def _delimiter(line: str) -> str | None:
     return None  # whitespace
 
 
+class _Lines:
+    """What each line of an edge list is: the delimiter is decided by the first data line, which
+    may be a header."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.delimiter: str | bool | None = False  # not decided yet
+
+    def line(self, number: int, data: bytes) -> tuple[int, list | Reject, str] | None:
+        """(line number, its cells: at least two, the line), (line number, Reject, the line), or
+        None for a line with no data (blank, a comment, the header)."""
+        try:
+            line = data.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            return number, Reject(self.source, number, f"not valid UTF-8 (byte {exc.start + 1})"), ""
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            return None
+        delimiter = self.delimiter
+        if delimiter is False:
+            delimiter = self.delimiter = _delimiter(stripped)
+            cells = [c.strip().lower() for c in _split(stripped, delimiter)]
+            if cells and (cells[0] in _HEADER_WORDS or cells[0].replace(" ", "_") in _HEADER_WORDS):
+                return None  # a header
+        cells = [c.strip() for c in _split(stripped, delimiter)]
+        cells = [c for c in cells if c] if delimiter is None else cells
+        if len(cells) < 2:
+            return number, Reject(self.source, number, "needs two identifiers: citing and cited", line), line
+        return number, cells, line
+
+
 def _data_lines(path, source: str) -> Iterator[tuple[int, list | Reject, str]]:
     """(line number, its cells: at least two, the line) of each data line, or (line number,
     Reject, the line)."""
-    delimiter: str | bool | None = False  # not decided yet
+    lines = _Lines(source)
     with open(path, "rb") as f:
         for number, data in enumerate(f, 1):
-            try:
-                line = data.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                yield number, Reject(source, number, f"not valid UTF-8 (byte {exc.start + 1})"), ""
-                continue
-            stripped = line.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            if delimiter is False:
-                delimiter = _delimiter(stripped)
-                cells = [c.strip().lower() for c in _split(stripped, delimiter)]
-                if cells and (cells[0] in _HEADER_WORDS or cells[0].replace(" ", "_") in _HEADER_WORDS):
-                    continue  # a header
-            cells = [c.strip() for c in _split(stripped, delimiter)]
-            cells = [c for c in cells if c] if delimiter is None else cells
-            if len(cells) < 2:
-                yield number, Reject(source, number, "needs two identifiers: citing and cited", line), line
-                continue
-            yield number, cells, line
+            said = lines.line(number, data)
+            if said is not None:
+                yield said
 
 
 def read(path, source: str, options) -> Iterator[Row]:
@@ -192,8 +208,12 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
     """The rows of ``read`` for a sink that takes Citations: the clean lines in rows of BATCH.
     What is said about a line (a reject, a self-citation) comes in its own row, in line order;
     repeated citations are found at the end, in compact arrays instead of a dictionary of
-    every citation (20 million lines), and said as warnings (the sink writes each citation once)."""
+    every citation (20 million lines), and said as warnings (the sink writes each citation once).
+
+    The file is read in blocks of whole lines; a block whose every line is two clean identifiers
+    (most of a real file) is split on columns (``_clean_block``), the others line by line."""
     ref_of = _references(scheme)
+    lines = _Lines(source)
     citing: list = []
     cited: list = []
     at: list = []
@@ -203,32 +223,51 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
     numbering = uuid.uuid4().hex  # (the papers' numbers are this reading's own)
 
     def batch() -> Iterator[Row]:
-        if at:
-            yield Row(source, at[0], lines=len(at), records=[
-                Citations(citing.copy(), cited.copy(), at.copy(), pairs[-len(at):], numbering)])
-            citing.clear(), cited.clear(), at.clear()
+        while at:
+            n = min(len(at), BATCH)
+            yield Row(source, at[0], lines=n, records=[
+                Citations(citing[:n], cited[:n], at[:n], pairs[len(pairs) - len(at):len(pairs) - len(at) + n],
+                          numbering)])
+            del citing[:n], cited[:n], at[:n]
+
+    def one(number: int, cells, line: str) -> Iterator[Row]:
+        if type(cells) is Reject:
+            yield from batch()
+            yield Row(source, number, reject=cells)
+            return
+        try:
+            (a, na), (b, nb) = ref_of(cells[0]), ref_of(cells[1])
+        except IdError as exc:
+            yield from batch()
+            yield Row(source, number, reject=Reject(source, number, str(exc), line))
+            return
+        if na == nb:  # (edge list references hold one identifier each: the same one is the same paper)
+            yield from batch()
+            yield Row(source, number, records=stub_records(a), warnings=[f"{cells[0]} cites itself; not written"])
+            return
+        citing.append(a)
+        cited.append(b)
+        at.append(number)
+        pairs.append(na << 32 | nb)
+        where.append(number)
+        if len(at) >= BATCH:
+            yield from batch()
 
     try:
-        for number, cells, line in _data_lines(path, source):
-            if type(cells) is Reject:
-                yield from batch()
-                yield Row(source, number, reject=cells)
+        for first, block in _blocks(path):
+            clean = _clean_block(block, first, lines.delimiter, ref_of) if first > 1 else None
+            if clean is None:
+                for number, data in enumerate(io.BytesIO(block), first):
+                    said = lines.line(number, data)
+                    if said is not None:
+                        yield from one(*said)
                 continue
-            try:
-                (a, na), (b, nb) = ref_of(cells[0]), ref_of(cells[1])
-            except IdError as exc:
-                yield from batch()
-                yield Row(source, number, reject=Reject(source, number, str(exc), line))
-                continue
-            if na == nb:  # (edge list references hold one identifier each: the same one is the same paper)
-                yield from batch()
-                yield Row(source, number, records=stub_records(a), warnings=[f"{cells[0]} cites itself; not written"])
-                continue
-            citing.append(a)
-            cited.append(b)
-            at.append(number)
-            pairs.append(na << 32 | nb)
-            where.append(number)
+            refs_a, refs_b, numbers = clean
+            citing += refs_a
+            cited += refs_b
+            at.extend(range(first, first + len(refs_a)))
+            pairs.frombytes(numbers.tobytes())
+            where.extend(range(first, first + len(refs_a)))
             if len(at) >= BATCH:
                 yield from batch()
     except Exception:  # the file cannot be read on: the lines before stay loaded, as row by row
@@ -237,6 +276,69 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
     yield from batch()
     del ref_of  # (its tables are not needed for the repeats)
     yield from _repeats(pairs, where, source)
+
+
+BLOCK_BYTES = 1 << 22  # an edge list is read in blocks of whole lines of about this size
+FIRST_BYTES = 1 << 16  # (the first block, read line by line, decides the delimiter and finds a header)
+# quotes, comments, line ends and whitespace the line-by-line read would treat otherwise than a split
+_NOT_PLAIN = (b'"', b"#", b"\r", b"\0", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+
+
+def _blocks(path) -> Iterator[tuple[int, bytes]]:
+    """(number of its first line, whole lines) of the file, a block at a time."""
+    number, rest = 1, b""
+    with open(path, "rb") as f:
+        while True:
+            data = f.read(BLOCK_BYTES if number > 1 else FIRST_BYTES)
+            if not data:
+                break
+            data = rest + data
+            end = data.rfind(b"\n") + 1
+            if end == 0:  # (a line longer than a block: read on)
+                rest = data
+                continue
+            block, rest = data[:end], data[end:]
+            yield number, block
+            number += block.count(b"\n")
+    if rest:
+        yield number, rest
+
+
+def _clean_block(block: bytes, first: int, delimiter, ref_of):
+    """(citing references, cited references, their papers' numbers as one integer a line) of a
+    block whose every line is a citation between two papers written plainly (valid UTF-8, no
+    blank line or comment, no quotes or spaces to strip, two good identifiers that are not one
+    paper); None for any other block (it is read line by line: the same answer, slower)."""
+    if delimiter is False or not block.endswith(b"\n") or not block.isascii():
+        return None  # (non-ASCII text has more whitespace to strip; said line by line)
+    if any(c in block for c in _NOT_PLAIN) or delimiter is None and b"\t" in block:
+        return None
+    text = block.decode("ascii")
+    import numpy as np  # (only here: identifiers numbered on columns)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = pc.split_pattern(pa.array([text[:-1]]), "\n").flatten()
+    cells = pc.split_pattern(lines, delimiter or " ")
+    if pc.min(pc.list_value_length(cells)).as_py() < 2:
+        return None
+    # (spaces around a cell: ref_for strips them, as the line-by-line read does; a cell left
+    # empty by a space too many is no identifier, so the block goes line by line)
+    a, b = pc.list_element(cells, 0), pc.list_element(cells, 1)
+    unique = pc.unique(pa.concat_arrays([a, b]))
+    refs, numbers = [], np.empty(len(unique), dtype=np.int64)
+    try:
+        for i, cell in enumerate(unique.to_pylist()):
+            ref, numbers[i] = ref_of(cell)
+            refs.append(ref)
+    except IdError:
+        return None  # (the line by line read rejects the line)
+    ia = pc.index_in(a, value_set=unique).to_numpy()
+    ib = pc.index_in(b, value_set=unique).to_numpy()
+    na, nb = numbers[ia], numbers[ib]
+    if (na == nb).any():
+        return None  # (a line cites its own paper: said line by line)
+    return [refs[i] for i in ia.tolist()], [refs[i] for i in ib.tolist()], na << 32 | nb
 
 
 def _repeats(pairs: array, where: array, source: str) -> Iterator[Row]:

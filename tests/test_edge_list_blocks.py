@@ -1,0 +1,74 @@
+"""An edge list read for the bulk writer (in blocks, the clean ones split on columns) says what
+the line-by-line read says about every line: the same citations at the same lines, the same
+rejects and warnings. Blocks here are a few hundred bytes, so every kind of line falls into
+both clean and unclean blocks."""
+
+import random
+
+import pytest
+
+from graph.records import Citation, Citations
+from loaders import LoadOptions, edge_list, read
+
+
+def _file(path, delimiter: str, seed: int) -> None:
+    rng = random.Random(seed)
+    papers = [f"10.1000/p{i}" for i in range(40)] + ["2312.06932", "W12345", "rD62RkufYo"]
+    odd = [
+        lambda a, b: "# a comment",
+        lambda a, b: "",
+        lambda a, b: f"{a}{delimiter}{a}",                      # cites itself
+        lambda a, b: f"{a}{delimiter}doi:xyz",                  # not a DOI
+        lambda a, b: f"{a}",                                    # one cell
+        lambda a, b: f" {a}{delimiter}{b} ",                    # spaces to strip
+        lambda a, b: f"{a}{delimiter}{b}{delimiter}extra",      # an extra column
+        lambda a, b: f"{a}{delimiter}10.1000/é{rng.randrange(3)}",  # non-ASCII
+        lambda a, b: f"{a}{delimiter}{'1' * 5000}",             # too long to index
+        lambda a, b: f'"{a}"{delimiter}{b}',                    # quoted
+        lambda a, b: f"rD62RkufYo\t{b}{delimiter}{b}",          # a tab inside (an OpenReview id before it)
+        lambda a, b: f"{a}{delimiter}{delimiter}{b}",           # an empty cell (or two spaces)
+    ]
+    lines = ["citing" + (delimiter if delimiter != " " else " ") + "cited"]
+    for _ in range(3000):
+        a, b = rng.choice(papers), rng.choice(papers)
+        if rng.random() < 0.02:
+            lines.append(rng.choice(odd)(a, b))
+        elif a != b:
+            lines.append(f"{a}{delimiter}{b}")
+    data = "\n".join(lines).encode() + b"\n"
+    data = data.replace(b"10.1000/p7\t", b"10.1000/p7\r\t", 1)  # one carriage return, one bad byte
+    data = data.replace(b"10.1000/p9\n", b"10.1000/\xff9\n", 1)
+    path.write_bytes(data)
+
+
+def _said(path, batched: bool):
+    """(citations by line, rejects, warnings, lines read). A repeated citation is left out of the
+    citations (the line-by-line read leaves it out; the rows of many write it once)."""
+    rows = list(read(str(path), "edges", LoadOptions(batched=batched)))
+    repeats = {r.line for r in rows for w in r.warnings if w.startswith("the same citation")}
+    citations = []
+    for row in rows:
+        for rec in row.records:
+            if isinstance(rec, Citations):
+                citations += list(zip(rec.lines, rec.citing, rec.cited))
+            elif isinstance(rec, Citation):
+                citations.append((row.line, rec.citing, rec.cited))
+    return (sorted(c for c in citations if c[0] not in repeats), sorted((r.line, r.reject.reason) for r in rows if r.reject),
+            sorted((r.line, w) for r in rows for w in r.warnings), sum(r.lines for r in rows))
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ",", " "])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, delimiter, seed):
+    monkeypatch.setattr(edge_list, "BLOCK_BYTES", 700)
+    monkeypatch.setattr(edge_list, "FIRST_BYTES", 100)
+    path = tmp_path / "cites.txt"
+    _file(path, delimiter, seed)
+    blocks = list(edge_list._blocks(path))
+    clean = sum(1 for first, block in blocks if first > 1 and edge_list._clean_block(
+        block, first, delimiter if delimiter != " " else None, edge_list._references("auto")) is not None)
+    assert clean > len(blocks) // 3  # the columns' path is taken, and not for every block
+    assert b"".join(block for _, block in blocks) == path.read_bytes()
+    by_lines = _said(path, batched=False)
+    assert by_lines[1] and by_lines[2]  # the file has rejects and warnings to say
+    assert _said(path, batched=True) == by_lines
