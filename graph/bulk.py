@@ -36,11 +36,14 @@ from typing import Callable
 from graph.counts import COUNTED, StatsTally
 from graph.identity import fold_create_props
 from graph.errors import LoadError
+from graph.lazy import lazy
 from graph.model import COUNTS, NODES, RELS, UNTITLED
-from graph import bulk_columns, killpoints, paper_identity
+from graph import killpoints, paper_identity
 from graph.papers import PROPERTY, PaperRef
 from graph.records import Citation, Citations, Edge, Node, ReplaceEdges
 from graph.sink import Written
+
+bulk_columns = lazy("graph.bulk_columns")  # (pyarrow, imported when import files are first written)
 
 ARRAY = "\u001e"  # array delimiter of the CSV files (never in names or ids)
 TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": ":boolean",

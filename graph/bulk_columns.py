@@ -20,14 +20,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 FIELDS = ("start", "end", "rest", "origin")
-BLOCK = 1 << 24  # bytes of lines per batch: bounded memory, whatever the file's size
+BLOCK = 1 << 20  # bytes of lines per batch (pyarrow reads a few dozen ahead: memory stays bounded)
 
 
 def batches(path: Path) -> Iterator[pa.Table]:
     """The lines of a relationship file, a table of ``FIELDS`` at a time."""
     reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(column_names=list(FIELDS), block_size=BLOCK),
+        pa.OSFile(str(path)),  # (given a path, pyarrow reads the whole file ahead)
+        read_options=pacsv.ReadOptions(column_names=list(FIELDS), block_size=BLOCK, use_threads=False),
         parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, escape_char=False),
         convert_options=pacsv.ConvertOptions(column_types={f: pa.string() for f in FIELDS}))
     for batch in reader:
@@ -138,12 +138,12 @@ def _text(strings: pa.Array) -> memoryview:
 
 
 class RowWriter:
-    """Rows of text cells (None: no value) written as CSV by pyarrow, many at a time: a paper's
+    """Rows of text cells (None: no value) written as CSV by pyarrow, 5,000 at a time: a paper's
     row holds its abstract and BibTeX, and the csv module's writer, scanning them cell by cell
     for characters to quote, was a third of writing the paper file. Every value is quoted, as
     RFC 4180 allows; an empty cell is left out of the import like an absent one."""
 
-    ROWS = 20_000
+    ROWS = 5_000  # (a paper row is about 2 KB: a few MB at a time)
 
     def __init__(self, out, header: list[str]):
         self.out = out  # a binary file
