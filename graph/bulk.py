@@ -100,7 +100,7 @@ class BulkWriter:
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self._settled: dict = {}  # PaperRef whose identifiers all name one paper -> that paper's id
         self._rest: dict = {}  # (props, sources, origin source, source) -> an edge line's last fields but the line
-        self._stubs: dict = {}  # a Citations' paper number -> its paper's key as JSON
+        self._stubs: list = []  # a Citations' paper number -> its paper's key as JSON
         self._stubs_source = None  # (the source and numbering they were added for)
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
@@ -233,30 +233,19 @@ class BulkWriter:
         return key
 
     def _citations(self, rec: Citations, source: str) -> None:
-        """The stubs and edges of many citations: a paper named again costs one lookup (by the
-        number the reader gave it)."""
+        """The stubs and edges of many citations: a paper is written once, when its reference
+        first comes (``Citations.refs``); each line then costs two look-ups by paper number."""
         if self._stubs_source != (self.source, rec.sources, rec.numbering):
-            self._stubs.clear()
+            self._stubs = []  # per paper number of this reading: its key as JSON
             self._stubs_source = (self.source, rec.sources, rec.numbering)
-        stubs = self._stubs
+        keys = self._stubs
+        for number, (ref, line) in rec.refs.items():
+            if number >= len(keys):
+                keys.extend([None] * (number + 1 - len(keys)))
+            keys[number] = _key(self._paper(ref, {}, {"stub": True}, None, rec.sources, [source, line]))
         head = self._line_head({}, rec.sources, source)
-        out = []
-        for a, b, line, pair in zip(rec.citing, rec.cited, rec.lines, rec.numbers):
-            ka = stubs.get(pair >> 32)
-            if ka is None:
-                ka = self._stub(pair >> 32, a, rec.sources, source, line)
-            kb = stubs.get(pair & _LOW)
-            if kb is None:
-                kb = self._stub(pair & _LOW, b, rec.sources, source, line)
-            out.append(f"{ka}\t{kb}\t{head}{line}]\n")
-        self._edge_file(("CITES", "Paper", "Paper")).writelines(out)
-
-    def _stub(self, number: int, ref, sources, source: str, line: int) -> str:
-        key = _key(self._paper(ref, {}, {"stub": True}, None, sources, [source, line]))
-        if len(self._stubs) >= SETTLED_SIZE:
-            self._stubs.clear()
-        self._stubs[number] = key
-        return key
+        self._edge_file(("CITES", "Paper", "Paper")).writelines(
+            [f"{keys[pair >> 32]}\t{keys[pair & _LOW]}\t{head}{line}]\n" for pair, line in zip(rec.numbers, rec.lines)])
 
     def _edge_file(self, group: tuple):
         f = self.edge_files.get(group)

@@ -60,27 +60,24 @@ class Citation:
 @by_fields
 @dataclass(slots=True)
 class Citations:
-    """Many citations of one input in one object: ``citing[i]`` cites ``cited[i]`` (PaperRefs),
-    as read on line ``lines[i]``. What an edge list gives a sink that takes it whole
+    """Many citations of one input in one object, for a sink that takes them whole
     (``LoadOptions.batched``: the bulk writer), so that 20 million lines are not 20 million rows.
-    A repeated citation may be among them (the sink writes a relationship once); self-citations
-    are not. ``numbers[i]`` is the pair of line i as two paper numbers (``citing << 32 | cited``):
-    the reader numbers each paper once per input (``numbering`` names that input's numbering),
-    so a sink can know a paper named again without looking at its reference, also when the
-    references arrived from another process as copies."""
+    Line ``lines[i]`` is the citation ``numbers[i]``: its two papers' numbers in one integer
+    (``citing << 32 | cited``). The reader numbers each paper once per input (``numbering``
+    names that input's numbering) and gives its reference once, in ``refs`` (number ->
+    (PaperRef, the line that first named it)) of the first batch that names it: the sink takes an
+    input's batches in order, so it knows every other number already. (References cross from
+    the reading process once per paper, not once per line.) A repeated citation may be among
+    them (the sink writes a relationship once); self-citations are not."""
 
-    citing: list
-    cited: list
     lines: list
     numbers: Sequence[int]
+    refs: dict
     numbering: str
     sources: list | None = None  # who asserted them; None: the source being loaded
 
-    def records(self) -> list:
-        return [r for a, b in zip(self.citing, self.cited) for r in Citation(a, b, self.sources).records()]
 
-
-_BATCHED = (Citation, Citations)
+_BATCHED = (Citation,)  # (Citations reach only sinks that take them whole)
 
 
 def expanded(records) -> list:

@@ -214,21 +214,30 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
     (most of a real file) is split on columns (``_clean_block``), the others line by line."""
     ref_of = _references(scheme)
     lines = _Lines(source)
-    citing: list = []
-    cited: list = []
-    at: list = []
+    at: list = []  # the clean lines not yet given
     pairs = array("q")  # per clean line: the numbers of its two papers, in one integer
     where = array("q")  # per clean line: its number
+    named = bytearray()  # per paper number: whether its reference was given
+    refs: dict = {}  # number -> (reference, line) of papers first named in the lines not yet given
 
     numbering = uuid.uuid4().hex  # (the papers' numbers are this reading's own)
 
+    def name(number: int, ref, line: int) -> None:
+        if number >= len(named):
+            named.extend(bytes(number + 1 - len(named) + 4096))
+        if not named[number]:
+            named[number] = 1
+            refs[number] = (ref, line)
+
     def batch() -> Iterator[Row]:
+        given = dict(refs)  # (with the first row: the sink meets them before any later line)
+        refs.clear()
         while at:
             n = min(len(at), BATCH)
-            yield Row(source, at[0], lines=n, records=[
-                Citations(citing[:n], cited[:n], at[:n], pairs[len(pairs) - len(at):len(pairs) - len(at) + n],
-                          numbering)])
-            del citing[:n], cited[:n], at[:n]
+            start = len(pairs) - len(at)
+            yield Row(source, at[0], lines=n, records=[Citations(at[:n], pairs[start:start + n], given, numbering)])
+            given = {}
+            del at[:n]
 
     def one(number: int, cells, line: str) -> Iterator[Row]:
         if type(cells) is Reject:
@@ -245,8 +254,8 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
             yield from batch()
             yield Row(source, number, records=stub_records(a), warnings=[f"{cells[0]} cites itself; not written"])
             return
-        citing.append(a)
-        cited.append(b)
+        name(na, a, number)
+        name(nb, b, number)
         at.append(number)
         pairs.append(na << 32 | nb)
         where.append(number)
@@ -255,19 +264,19 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
 
     try:
         for first, block in _blocks(path):
-            clean = _clean_block(block, first, lines.delimiter, ref_of) if first > 1 else None
+            clean = _clean_block(block, first, lines.delimiter, ref_of, named) if first > 1 else None
             if clean is None:
                 for number, data in enumerate(io.BytesIO(block), first):
                     said = lines.line(number, data)
                     if said is not None:
                         yield from one(*said)
                 continue
-            refs_a, refs_b, numbers = clean
-            citing += refs_a
-            cited += refs_b
-            at.extend(range(first, first + len(refs_a)))
+            block_refs, numbers = clean
+            for number, (ref, offset) in block_refs.items():
+                name(number, ref, first + offset)
+            at.extend(range(first, first + len(numbers)))
             pairs.frombytes(numbers.tobytes())
-            where.extend(range(first, first + len(refs_a)))
+            where.extend(range(first, first + len(numbers)))
             if len(at) >= BATCH:
                 yield from batch()
     except Exception:  # the file cannot be read on: the lines before stay loaded, as row by row
@@ -304,11 +313,12 @@ def _blocks(path) -> Iterator[tuple[int, bytes]]:
         yield number, rest
 
 
-def _clean_block(block: bytes, first: int, delimiter, ref_of):
-    """(citing references, cited references, their papers' numbers as one integer a line) of a
-    block whose every line is a citation between two papers written plainly (valid UTF-8, no
-    blank line or comment, no quotes or spaces to strip, two good identifiers that are not one
-    paper); None for any other block (it is read line by line: the same answer, slower)."""
+def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
+    """({paper number: (its reference, the offset of its first line)} of the papers ``named``
+    does not mark, the numbers of each line's two papers as one integer) of a block whose every
+    line is a citation between two papers written plainly (ASCII, no blank line or comment, no
+    quotes, two good identifiers that are not one paper); None for any other block (it is read
+    line by line: the same answer, slower)."""
     if delimiter is False or not block.endswith(b"\n") or not block.isascii():
         return None  # (non-ASCII text has more whitespace to strip; said line by line)
     if any(c in block for c in _NOT_PLAIN) or delimiter is None and b"\t" in block:
@@ -338,7 +348,19 @@ def _clean_block(block: bytes, first: int, delimiter, ref_of):
     na, nb = numbers[ia], numbers[ib]
     if (na == nb).any():
         return None  # (a line cites its own paper: said line by line)
-    return [refs[i] for i in ia.tolist()], [refs[i] for i in ib.tolist()], na << 32 | nb
+    # where each paper is first named: its first line as citing or as cited, whichever is earlier
+    firsts = np.full(len(unique), len(ia), dtype=np.int64)
+    for column in (ia, ib):
+        values, index = np.unique(column, return_index=True)
+        firsts[values] = np.minimum(firsts[values], index)
+    # only papers no block before named (their references were given already)
+    given = np.frombuffer(named, dtype=np.uint8)
+    fresh = numbers >= len(given)
+    fresh[~fresh] = given[numbers[~fresh]] == 0
+    del given  # (a view of ``named``, which must stay free to grow)
+    order = np.flatnonzero(fresh)
+    order = order[np.argsort(firsts[order], kind="stable")]
+    return {int(numbers[u]): (refs[u], int(firsts[u])) for u in order.tolist()}, na << 32 | nb
 
 
 def _repeats(pairs: array, where: array, source: str) -> Iterator[Row]:

@@ -47,12 +47,19 @@ def _said(path, batched: bool):
     rows = list(read(str(path), "edges", LoadOptions(batched=batched)))
     repeats = {r.line for r in rows for w in r.warnings if w.startswith("the same citation")}
     citations = []
+    known, first_named = {}, {}  # paper number -> its reference, the line that first named it
     for row in rows:
         for rec in row.records:
             if isinstance(rec, Citations):
-                citations += list(zip(rec.lines, rec.citing, rec.cited))
+                assert not known.keys() & rec.refs.keys()  # each reference given once
+                for number, (ref, line) in rec.refs.items():
+                    known[number], first_named[ref] = ref, line
+                citations += [(line, known[p >> 32], known[p & 0xFFFFFFFF]) for p, line in zip(rec.numbers, rec.lines)]
             elif isinstance(rec, Citation):
                 citations.append((row.line, rec.citing, rec.cited))
+    if batched:  # the line given with a reference is the first clean line that names its paper
+        for ref, line in first_named.items():
+            assert line == min(c[0] for c in citations if ref in c[1:])
     return (sorted(c for c in citations if c[0] not in repeats), sorted((r.line, r.reject.reason) for r in rows if r.reject),
             sorted((r.line, w) for r in rows for w in r.warnings), sum(r.lines for r in rows))
 
@@ -66,7 +73,7 @@ def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, de
     _file(path, delimiter, seed)
     blocks = list(edge_list._blocks(path))
     clean = sum(1 for first, block in blocks if first > 1 and edge_list._clean_block(
-        block, first, delimiter if delimiter != " " else None, edge_list._references("auto")) is not None)
+        block, first, delimiter if delimiter != " " else None, edge_list._references("auto"), bytearray()) is not None)
     assert clean > len(blocks) // 3  # the columns' path is taken, and not for every block
     assert b"".join(block for _, block in blocks) == path.read_bytes()
     by_lines = _said(path, batched=False)

@@ -73,7 +73,12 @@ def test_an_edge_list_read_ahead_keeps_its_rejects_warnings_and_lines(tmp_path):
         (6, ["10.1000/c cites itself; not written"]),
         (5, ["the same citation as line 2; written once"])]
     batches = [rec for r in rows for rec in r.records if isinstance(rec, Citations)]
-    pairs = [(a.doi, b.doi, line) for c in batches for a, b, line in zip(c.citing, c.cited, c.lines)]
+    known = {}  # paper number -> reference: each given once, with the first batch that names it
+    pairs = []
+    for c in batches:
+        assert not known.keys() & c.refs.keys()
+        known.update((number, ref) for number, (ref, _) in c.refs.items())
+        pairs += [(known[p >> 32].doi, known[p & 0xFFFFFFFF].doi, line) for p, line in zip(c.numbers, c.lines)]
     assert pairs == [("10.1000/a", "10.1000/b", 2), ("10.1000/a", "10.1000/c", 3), ("10.1000/a", "10.1000/b", 5),
                      ("10.1000/b", "10.1000/c", 7)]
     assert sum(r.lines for r in rows) == 6  # six data lines after the header (the repeat's warning: none)
@@ -160,7 +165,7 @@ def test_records_pickle_by_their_fields():
     records = [Node("Paper", ref, props={"title": "A Title"}, create_props={"stub": False}, extra_labels=("X",),
                     sources=["s"], row_hash="h"),
                Edge("AUTHORED", "Author", "a b", "Paper", ref, props={"position": 1}, sources=["s"]),
-               Citations([ref], [PaperRef(arxiv="2301.00001")], [7], array("q", [1]), "n1", ["s"])]
+               Citations([7], array("q", [1]), {0: (ref, 7), 1: (PaperRef(arxiv="2301.00001"), 7)}, "n1", ["s"])]
     row = Row("file", 3, records=records, reject=Reject("file", 3, "why", "raw"), warnings=["w"], lines=2)
     back = pickle.loads(pickle.dumps(row))
     assert back == row
