@@ -11,7 +11,8 @@ a paper's properties come from its first full description (identifiers from all
 of them), nodes and relationships named by several inputs are written once with
 every source. Memory grows with the number of distinct papers and other nodes,
 not with relationships: those are written to disk as they come, then sorted
-(GNU ``sort``, on disk) so that duplicates meet and are merged. The relationships
+(GNU ``sort``, on disk) so that duplicates meet and are merged, and read back on columns
+(``graph.bulk_columns``, pyarrow, in bounded batches). The relationships
 are written first, so the counts kept on nodes (``graph.model.COUNTS``) and the venue
 and Hub account statistics (``graph.counts.StatsTally``) are tallied on the way and
 imported with the nodes instead of computed in the database after.
