@@ -403,8 +403,6 @@ class BulkWriter:
             self._sort(rel, ordered, source=lines)
         lines.unlink()  # from here on only the sorted lines are read
         props_of = [p for p in RELS[rel].props]
-        blank = ["" for _ in props_of]
-        at_sources = next(i for i, p in enumerate(props_of) if p.name == "sources")
         # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
         tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
                    and c.label == (start_label if c.outgoing else end_label)]
