@@ -301,21 +301,20 @@ class BulkWriter:
         self.paper_file.close()
         for f in self.edge_files.values():
             f.close()
-        rel_args = [self._write_edges(group) for group in self.edge_files]  # first: they count
+        # ends of papers found to be another paper are rewritten to that paper (JSON key -> JSON key)
+        moved = {_enc(k): _enc(self._find(k)) for k in self.parent}
+        rel_args = [self._write_edges(group, moved) for group in self.edge_files]  # first: they count
         node_args = [self._write_papers()]
         killpoints.point("bulk.csv")
         by_label: dict = defaultdict(list)
         for (label, key), entry in self.nodes.items():
             by_label[label].append((key, entry))
         for label, entries in by_label.items():
-            node = NODES[label]
-            props = [p for p in node.props if p.name != node.key]
+            header, at = _node_columns(label)
             path = self.dir / f"nodes_{label}.csv"
             with open(path, "wb") as f:
-                w = bulk_columns.RowWriter(f, [f"{node.key}:ID({label})",
-                                               *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"])
+                w = bulk_columns.RowWriter(f, header)
                 counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == label]
-                at = {p.name: i for i, p in enumerate(props)}
                 for key, (p_props, create, extra, sources, _) in entries:
                     merged = {**create, **p_props, "sources": sorted(sources)}
                     for prop, tally in counted:
@@ -330,8 +329,7 @@ class BulkWriter:
     def _write_papers(self) -> str:
         """One row per paper, with the properties a normal load would give it: the first
         description creates it, each later one sets what it says, in input order."""
-        node = NODES["Paper"]
-        props = [p for p in node.props if p.name != node.key]
+        header, at = _node_columns("Paper")
         lines: dict = defaultdict(int)
         key_of = json.JSONDecoder().raw_decode  # (a line is ``[key, props, …]``: only the key is read)
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f:
@@ -349,11 +347,9 @@ class BulkWriter:
         counted = [(c.prop, self.counts[c]) for c in COUNTS if c.label == "Paper"]
         hashes: dict = defaultdict(list)
         path = self.dir / "nodes_Paper.csv"
-        at = {p.name: i for i, p in enumerate(props)}
         with open(self.dir / "papers.jsonl", encoding="utf-8") as f, \
                 open(path, "wb") as out:
-            w = bulk_columns.RowWriter(out, [f"{node.key}:ID(Paper)", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props],
-                                             ":LABEL"])
+            w = bulk_columns.RowWriter(out, header)
 
             def write(root, values, row_hashes):
                 values = {k: v for k, v in values.items() if v is not None}
@@ -387,15 +383,13 @@ class BulkWriter:
             w.flush()
         return str(path)
 
-    def _write_edges(self, group: tuple) -> str:
+    def _write_edges(self, group: tuple, moved: dict) -> str:
         """Sort the relationship lines on disk so duplicates meet; merge them (sources united)."""
         rel, start_label, end_label = group
         name = "_".join(group)
         ordered = self.dir / f"edges_{name}.sorted"
         lines = self.dir / f"edges_{name}.jsonl"
-        # ends of papers found to be another paper are rewritten to that paper; others are kept as
-        # written (then sort reads the file itself)
-        moved = {_enc(k): _enc(self._find(k)) for k in self.parent} if "Paper" in (start_label, end_label) else {}
+        # ends of papers found to be another paper are rewritten; when none moved, sort reads the file itself
         moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
         if moved_start or moved_end:
             self._sort(rel, ordered, feed=lambda stdin: bulk_columns.rewrite_ends(lines, moved_start, moved_end, stdin))
@@ -552,6 +546,15 @@ def _text(value) -> str | None:
     if value is None or value == "" or value == []:
         return None
     return value if isinstance(value, str) else str(_cell(value))
+
+
+def _node_columns(label: str) -> tuple[list[str], dict]:
+    """A node file's header (the key, each property with its type, the labels) and the place of
+    each property among the cells after the key (``_cells``)."""
+    node = NODES[label]
+    props = [p for p in node.props if p.name != node.key]
+    header = [f"{node.key}:ID({label})", *[f"{p.name}{TYPE_SUFFIX[p.type]}" for p in props], ":LABEL"]
+    return header, {p.name: i for i, p in enumerate(props)}
 
 
 def _cells(values: dict, at: dict) -> list:

@@ -104,9 +104,11 @@ def counted(keys: pa.Array) -> Iterator[tuple[str, int]]:
 def rewrite_ends(path: Path, moved_start: dict, moved_end: dict, out) -> None:
     """Copy the lines of ``path`` to the binary file ``out``, the ends named in ``moved_start`` or
     ``moved_end`` (JSON key -> its new JSON key) replaced."""
+    # (the keys to look for, as arrays once: there may be many joined papers and many batches)
+    known = {id(m): pa.array(list(m), pa.string()) for m in (moved_start, moved_end) if m}
     for table in batches(path):
-        start = _replaced(_column(table, "start"), moved_start)
-        end = _replaced(_column(table, "end"), moved_end)
+        start = _replaced(_column(table, "start"), moved_start, known.get(id(moved_start)))
+        end = _replaced(_column(table, "end"), moved_end, known.get(id(moved_end)))
         lines = pc.binary_join_element_wise(
             pc.binary_join_element_wise(start, end, _column(table, "rest"), _column(table, "origin"), "\t"), "", "\n")
         out.write(_text(lines))
@@ -116,10 +118,10 @@ def _column(table: pa.Table, name: str) -> pa.Array:
     return table.column(name).combine_chunks()
 
 
-def _replaced(keys: pa.Array, moved: dict) -> pa.Array:
+def _replaced(keys: pa.Array, moved: dict, moved_keys) -> pa.Array:
     if not moved:
         return keys
-    hit = pc.is_in(keys, value_set=pa.array(list(moved), pa.string()))
+    hit = pc.is_in(keys, value_set=moved_keys)
     if not pc.any(hit).as_py():
         return keys
     return pc.replace_with_mask(keys, hit, pa.array([moved[k] for k in keys.filter(hit).to_pylist()], pa.string()))

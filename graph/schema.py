@@ -41,8 +41,8 @@ def ensure_schema(driver: neo4j.Driver, database: str | None = None, *, counts: 
     of it: ``load --bulk`` returns seconds to a minute sooner)."""
     # plain indexes first: each fills in the background while the constraints after them,
     # whose creation waits for their own, are made. The full-text indexes last: filling them
-    # (Lucene over every title and abstract) takes the CPU the constraints' checks need (a
-    # freshly imported 100k-paper graph: 13.2 s to bring the rest online before them, 3.2 s after)
+    # (Lucene over every title and abstract) takes the CPU the constraints' checks need (the
+    # 100k-paper benchmark graph: 13.2 s to bring the rest online with them first, 3.2 s with them last)
     statements = sorted(schema_statements(), key=lambda s: (s.startswith("CREATE FULLTEXT"),
                                                             s.startswith("CREATE CONSTRAINT")))
     with driver.session(database=database) as session:
