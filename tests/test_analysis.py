@@ -209,6 +209,40 @@ def test_pairs_are_counted_as_combinations_of_each_author_list():
     assert dict(zip(zip(a.tolist(), b.tolist()), w.tolist())) == expected
 
 
+def test_projection_read_in_small_ranges_by_several_sessions_is_the_coauthor_graph(analysed):
+    """Ranges of a few ids, dealt to three sessions, give the graph of the rows (every range
+    boundary falls inside the data many times)."""
+    cg, _ = analysed
+    projection = coauthorship.project_lists(cg.driver, cg.database, id_range=7, workers=3)
+    T = truth.coauthor_graph(ROWS)
+    names = projection.names
+    assert sorted(names) == sorted(T.nodes)
+    assert sorted((min(names[a], names[b]), max(names[a], names[b]), w) for a, b, w in projection.edges) \
+        == sorted((min(a, b), max(a, b), d["weight"]) for a, b, d in T.edges(data=True))
+    assert projection.keys == sorted(projection.keys)  # numbered in key order
+
+
+def test_author_lists_naming_an_author_twice_or_one_not_read_are_counted_as_sets_of_known_authors():
+    """Neo4j reads see committed writes, not a snapshot: an author list may name an author
+    created after the authors were read; a list may name one twice."""
+    import itertools
+    import random
+    from collections import Counter
+    rng = random.Random(3)
+    ids = rng.sample(range(10, 500), 60)  # internal ids, in no order
+    keys = [f"k{rng.randrange(10**6):06d}" for _ in ids]
+    unknown = [7, 600, 501]
+    lists = [[rng.choice(ids + unknown) for _ in range(rng.choice([1, 2, 3, 4, 9]))] for _ in range(200)]
+    projection = coauthorship._counted(ids, keys, [k.upper() for k in keys], lists)
+    key_of = dict(zip(ids, keys))
+    expected = Counter(pair for ls in lists
+                       for pair in itertools.combinations(sorted({key_of[i] for i in ls if i in key_of}), 2))
+    k = projection.keys
+    assert Counter({(k[a], k[b]): w for a, b, w in projection.edges}) == expected
+    assert k == sorted(keys) and projection.names == [x.upper() for x in k]
+    assert [key_of[i] for i in projection.node_ids] == k
+
+
 def test_igraph_straight_from_neo4j_gives_the_components_of_the_rows(analysed):
     """Large graphs go from Neo4j's lists into igraph without a networkx graph in between."""
     cg, _ = analysed

@@ -17,9 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -29,7 +31,6 @@ from citegraph.errors import CitegraphError
 from graph import killpoints
 from graph.model import COMMUNITY_LABELS
 from graph.reader import QUIET
-from graph.retry import run_retried
 
 DEFAULT_SEED = 42
 
@@ -38,14 +39,21 @@ DEFAULT_SEED = 42
 
 @dataclass
 class Projection:
-    """The coauthorship graph as plain lists: author ``keys`` and ``names`` (node i), and
-    ``edges`` ``(i, j, joint papers)`` with i < j. Compiled backends are built straight from
-    these lists; a networkx graph only when one is asked for (exports, pictures, small graphs)."""
+    """The coauthorship graph as arrays: author ``keys`` and ``names`` (node i), ``pairs``
+    ``(i, j)`` with i < j (an m x 2 integer array) and their ``weights`` (joint papers).
+    Compiled backends are built straight from the arrays; a networkx graph only when one is
+    asked for (exports, pictures, small graphs)."""
 
     keys: list
     names: list
-    edges: list
+    pairs: np.ndarray
+    weights: np.ndarray
     node_ids: list | None = None  # Neo4j's internal ids of the authors, when read from Neo4j
+
+    @property
+    def edges(self) -> list:
+        """``(i, j, joint papers)`` tuples."""
+        return list(zip(self.pairs[:, 0].tolist(), self.pairs[:, 1].tolist(), self.weights.tolist()))
 
     def to_networkx(self) -> nx.Graph:
         G = nx.Graph()
@@ -58,75 +66,123 @@ class Projection:
     def from_networkx(cls, G: nx.Graph) -> Projection:
         keys = list(G.nodes)
         index = {k: i for i, k in enumerate(keys)}
-        return cls(keys, [G.nodes[k].get("name", k) for k in keys],
-                   [(index[a], index[b], d.get("weight", 1)) for a, b, d in G.edges(data=True)])
+        edges = [(index[a], index[b], d.get("weight", 1)) for a, b, d in G.edges(data=True)]
+        pairs = np.array([(a, b) for a, b, _ in edges], dtype=np.int64).reshape(-1, 2)
+        return cls(keys, [G.nodes[k].get("name", k) for k in keys], pairs,
+                   np.array([w for _, _, w in edges], dtype=np.int64))
 
 
 # Read in ranges of internal node ids: an id seek per range, and one record per range, because
 # the driver's cost is per record (one record per paper spent 80 % of the projection in it)
 ID_RANGE = 100_000
+AUTHORS = "RETURN collect(id(a)) AS ids, collect(a.key) AS keys, collect(a.name) AS names"
+# a pattern comprehension per paper, not MATCH and collect: no grouping on the server (half the time)
+AUTHOR_LISTS = "WITH [(a)-[:AUTHORED]->(p) | id(a)] AS authors WHERE size(authors) > 1 RETURN collect(authors) AS lists"
 
 
-def project_lists(driver, database: str | None = None, id_range: int = ID_RANGE) -> Projection:
-    """Author keys, names, and (index, index, joint papers) edges, straight out of Neo4j.
+def project_lists(driver, database: str | None = None, id_range: int = ID_RANGE, workers: int = 2) -> Projection:
+    """Author keys, names, and the counted pairs of coauthors, straight out of Neo4j.
 
     Authors and the author lists of papers come in ranges of internal ids, one record per
-    range, inside one read transaction (so the two agree); the pairs are counted with numpy
-    on integer ids (``count_pairs``).
+    range, read by ``workers`` sessions at once (the server's work is most of it, and it
+    runs on as many cores); the pairs are counted with numpy on integer ids
+    (``count_pairs``). Neo4j reads see committed writes, not a snapshot, so an author
+    written after its range was read is left out of the lists that name it.
     """
-    def read(tx):
-        ids: list = []
-        keys: list = []
-        names: list = []
-        for record in _ranges(tx, "Author", id_range,
-                              "RETURN collect(id(a)) AS ids, collect(a.key) AS keys, collect(a.name) AS names"):
-            ids += record["ids"]
-            keys += record["keys"]
-            names += record["names"]
-        lists = [ls for record in _ranges(
-            tx, "Paper", id_range, "MATCH (a)-[:AUTHORED]->(p) WITH p, collect(DISTINCT id(a)) AS authors "
-                                   "WHERE size(authors) > 1 RETURN collect(authors) AS lists")
-                 for ls in record["lists"]]
-        return ids, keys, names, lists
-
     # id() is the fast way in (deprecated in favour of elementId, which has no ranges): no warning
     with driver.session(database=database, default_access_mode="READ",
                         notifications_disabled_classifications=QUIET) as session:
-        ids, keys, names, lists = session.execute_read(read)
-    # authors numbered in key order, so that the measures (some depend on the order of nodes
-    # and edges) are a function of the graph, not of the internal ids a database happened to give
+        tops = session.execute_read(lambda tx: tx.run(
+            "CALL () { MATCH (a:Author) RETURN max(id(a)) AS authors } "
+            "CALL () { MATCH (p:Paper) RETURN max(id(p)) AS papers } RETURN authors, papers").single())
+    ranges = [("Author", lo) for lo in range(0, (tops["authors"] if tops["authors"] is not None else -1) + 1, id_range)]
+    ranges += [("Paper", lo) for lo in range(0, (tops["papers"] if tops["papers"] is not None else -1) + 1, id_range)]
+
+    def read(share: list) -> list:
+        with driver.session(database=database, default_access_mode="READ",
+                            notifications_disabled_classifications=QUIET) as session:
+            return [(label, lo, session.execute_read(_read_range, label, lo, id_range)) for label, lo in share]
+
+    workers = max(1, workers)
+    with without_gc(), ThreadPoolExecutor(workers) as pool:
+        parts = [part for share in pool.map(read, [ranges[i::workers] for i in range(workers)])
+                 for part in share]
+        parts.sort(key=lambda part: part[:2])
+        ids: list = []
+        keys: list = []
+        names: list = []
+        lists: list = []
+        for label, _, record in parts:
+            if label == "Author":
+                ids += record["ids"]
+                keys += record["keys"]
+                names += record["names"]
+            else:
+                lists += record["lists"]
+        return _counted(ids, keys, names, lists)
+
+
+def _read_range(tx, label: str, lo: int, id_range: int):
+    """The authors, or the author lists of the papers, whose internal ids are in ``lo`` + range."""
+    var, tail = ("a", AUTHORS) if label == "Author" else ("p", AUTHOR_LISTS)
+    return tx.run(f"MATCH ({var}:{label}) WHERE id({var}) IN range($lo, $hi) {tail}", lo=lo, hi=lo + id_range - 1).single()
+
+
+def _counted(ids: list, keys: list, names: list, lists: list) -> Projection:
+    """The projection of authors (internal ``ids``, ``keys``, ``names``) and papers' author
+    lists (of internal ids): authors numbered in key order, so that the measures (some depend
+    on the order of nodes and edges) are a function of the graph, not of the internal ids a
+    database happened to give. An author not among the authors read is left out of the list."""
     by_key = sorted(range(len(keys)), key=keys.__getitem__)
     index_of = np.empty(len(keys), dtype=np.int64)
     index_of[by_key] = np.arange(len(keys))
     ids = np.asarray(ids, dtype=np.int64)
-    by_id = np.argsort(ids)
     flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64)
     sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    members = index_of[by_id[np.searchsorted(ids[by_id], flat)]]
-    a, b, w = count_pairs(members, sizes, len(keys))
+    at = _positions(ids, flat)
+    known = at >= 0
+    if not known.all():
+        group = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
+        sizes = np.bincount(group[known], minlength=len(lists))
+        at = at[known]
+    a, b, w = count_pairs(index_of[at], sizes, len(keys))
     return Projection([keys[i] for i in by_key], [names[i] for i in by_key],
-                      list(zip(a.tolist(), b.tolist(), w.tolist())), ids[by_key].tolist())
+                      np.column_stack([a, b]), w, ids[by_key].tolist())
 
 
-def _ranges(tx, label: str, id_range: int, tail: str):
-    """Run ``MATCH (x:label) WHERE id(x) in one range … tail`` over every range of ids."""
-    var = "a" if label == "Author" else "p"
-    top = tx.run(f"MATCH ({var}:{label}) RETURN max(id({var})) AS top").single()["top"]
-    for lo in range(0, (top if top is not None else -1) + 1, id_range):
-        yield tx.run(f"MATCH ({var}:{label}) WHERE id({var}) IN range($lo, $hi) {tail}",
-                     lo=lo, hi=lo + id_range - 1).single()
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of ``wanted`` is in ``ids`` (-1 where it is not), by a table indexed by id:
+    Neo4j's internal ids are record numbers, dense below the number of nodes (four bytes each)."""
+    top = max(int(ids.max()) if len(ids) else -1, int(wanted.max()) if len(wanted) else -1)
+    table = np.full(top + 1, -1, dtype=np.int32 if len(ids) < 2**31 else np.int64)
+    table[ids] = np.arange(len(ids))
+    return table[wanted]
+
+
+@contextmanager
+def without_gc():
+    """Python's cyclic collector off while millions of lists and strings (which hold no
+    cycles) are made: its passes over every object made the projection grow faster than the
+    graph (turning 23M integers into lists took 8 s with it, 1.9 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def count_pairs(members: np.ndarray, sizes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of members within each group, counted: ``(a, b, count)`` arrays with a < b.
 
     ``members`` holds the groups one after another (integer ids below ``n``), ``sizes`` their
-    lengths. Groups of one size are handled at once as a matrix, so no Python loop runs per
-    group or per pair.
+    lengths; a member named twice in a group counts once. Groups of one size are handled at
+    once as a matrix, so no Python loop runs per group or per pair.
 
-    >>> a, b, w = count_pairs(np.array([0, 1, 2, 1, 0, 3, 3]), np.array([3, 2, 2]), 4)
+    >>> a, b, w = count_pairs(np.array([0, 1, 2, 1, 0, 3, 3, 4, 5, 4]), np.array([3, 2, 2, 3]), 6)
     >>> list(zip(a.tolist(), b.tolist(), w.tolist()))
-    [(0, 1, 2), (0, 2, 1), (1, 2, 1)]
+    [(0, 1, 2), (0, 2, 1), (1, 2, 1), (4, 5, 1)]
     """
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     codes = []
@@ -135,14 +191,19 @@ def count_pairs(members: np.ndarray, sizes: np.ndarray, n: int) -> tuple[np.ndar
             continue
         rows = starts[sizes == k][:, None] + np.arange(k)
         groups = np.sort(members[rows], axis=1)
+        again = np.zeros(groups.shape, dtype=bool)  # the second and later of a member named twice
+        again[:, 1:] = groups[:, 1:] == groups[:, :-1]
         i, j = np.triu_indices(int(k), 1)
-        left, right = groups[:, i].ravel(), groups[:, j].ravel()
-        keep = left != right  # an id twice in one group is no pair
-        codes.append(left[keep] * n + right[keep])
+        keep = ~(again[:, i] | again[:, j]).ravel()
+        codes.append(groups[:, i].ravel()[keep] * n + groups[:, j].ravel()[keep])
     if not codes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
+    # sorted, then counted by runs (np.unique on int64 took a third longer here)
+    pairs = np.sort(np.concatenate(codes))
+    starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+    counts = np.diff(np.append(starts, len(pairs)))
+    pairs = pairs[starts]
     return pairs // n, pairs % n, counts
 
 
@@ -219,12 +280,12 @@ class Analysis:
         if modularity is None:
             try:
                 modularity = nx.community.modularity(
-                    self.graph, _groups(self.values["community"]), weight="weight") if p.edges else 0.0
+                    self.graph, _groups(self.values["community"]), weight="weight") if len(p.weights) else 0.0
             except ZeroDivisionError:
                 modularity = 0.0
         return {
             "authors": len(p.keys),
-            "collaborations": len(p.edges),
+            "collaborations": len(p.weights),
             "components": len(comp_sizes),
             "component_sizes": comp_sizes,
             "largest_component": comp_sizes[0] if comp_sizes else 0,
@@ -274,7 +335,7 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
         projection, graph = G, None
     n = len(projection.keys)
     if betweenness_k is None:
-        betweenness_k = default_betweenness_sources(n, len(projection.edges))
+        betweenness_k = default_betweenness_sources(n, len(projection.weights))
     if backend == "auto":
         wanted = n >= 50_000 or communities_method == "leiden"  # Leiden exists only in igraph
         backend = "igraph" if wanted and _has_igraph() else "networkx"
@@ -317,45 +378,32 @@ def write_back(driver, analysis: Analysis, database: str | None = None, batch_si
     v = analysis.values
     keys = analysis.projection.keys
     node_ids = analysis.projection.node_ids or [None] * len(keys)
+    labels = [[label] for label in COMMUNITY_LABELS]
 
     def rows(start: int) -> list:
         end = start + batch_size
-        return [{"id": node_id, "key": n, "component": v["component"][n], "community": v["community"][n],
+        return [{"id": node_id, "key": n, "component": v["component"][n], "community": community,
                  "pagerank": float(v["pagerank"].get(n, 0.0)), "degree": float(v["degree"].get(n, 0.0)),
-                 "betweenness": float(v["betweenness"].get(n, 0.0))}
-                for node_id, n in zip(node_ids[start:end], keys[start:end])]
+                 "betweenness": float(v["betweenness"].get(n, 0.0)),
+                 "label": labels[community] if community < len(labels) else []}
+                for node_id, n in zip(node_ids[start:end], keys[start:end]) for community in [v["community"][n]]]
 
     # by internal id when the projection has them (a seek, no index lookup), the key checked in
     # case the author was merged away and its id reused meanwhile
     author = ("MATCH (a) WHERE id(a) = row.id AND a:Author AND a.key = row.key " if analysis.projection.node_ids
               else "MATCH (a:Author {key: row.key}) ")
-    query = ("UNWIND $rows AS row " + author +
-             "SET a.component = row.component, a.community = row.community, a.pagerank = row.pagerank, "
-             "a.degree = row.degree, a.betweenness = row.betweenness")
-    members: dict = {}
-    for node, community in v["community"].items():
-        if community < len(COMMUNITY_LABELS):
-            members.setdefault(community, []).append(node)
+    # the community label (for Browser colours) in the same write: the old one dropped, the new
+    # one given by a dynamic label (two passes over every author took a third longer)
+    query = ("UNWIND $rows AS row " + author + "REMOVE a:" + ":".join(f"`{label}`" for label in COMMUNITY_LABELS) +
+             " SET a.component = row.component, a.community = row.community, a.pagerank = row.pagerank, "
+             "a.degree = row.degree, a.betweenness = row.betweenness, a:$(row.label)")
 
-    def write(statement: str, **params) -> None:
+    def write(start: int) -> None:
         with driver.session(database=database, notifications_disabled_classifications=QUIET) as session:
-            session.execute_write(lambda tx: tx.run(statement, **params).consume())
+            session.execute_write(lambda tx: tx.run(query, rows=rows(start)).consume())
         killpoints.point("analyze.write_back")
 
-    def in_parallel(tasks) -> None:
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            for future in [pool.submit(task) for task in tasks]:
-                future.result()  # the first failure is raised here
-
-    in_parallel(lambda start=i: write(query, rows=rows(start)) for i in range(0, len(keys), batch_size))
-    # community labels (for Browser colours): drop the old ones, then give the new ones
-    def unlabel(label: str) -> None:  # in batches: a label may sit on most of a million authors
-        with driver.session(database=database) as session:
-            run_retried(session, f"MATCH (a:Author:`{label}`) CALL (a) {{ REMOVE a:`{label}` }} "
-                                 f"IN TRANSACTIONS OF {batch_size} ROWS")
-
-    in_parallel(lambda label=label: unlabel(label) for label in COMMUNITY_LABELS)
-    in_parallel(lambda label=COMMUNITY_LABELS[community], chunk=group[i:i + batch_size]: write(
-                    f"UNWIND $keys AS key MATCH (a:Author {{key: key}}) SET a:`{label}`", keys=chunk)
-                for community, group in members.items() for i in range(0, len(group), batch_size))
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        for future in [pool.submit(write, start) for start in range(0, len(keys), batch_size)]:
+            future.result()  # the first failure is raised here
     return len(keys)
