@@ -616,7 +616,7 @@ def analyze_coauthorship(write, as_json, seed, betweenness_samples, communities_
                f"sizes {', '.join(map(str, sizes[:10]))}{', ...' if len(sizes) > 10 else ''}; "
                f"{summary['isolated_authors']} authors alone)")
     click.echo(f"{summary['communities']} communities ({summary['community_method'].capitalize()}, seed {seed}, modularity {summary['modularity']:.3f}; "
-               f"{summary['backend']})")
+               f"{summary['community_library']})")
     for measure, ranked in summary["top"].items():
         click.echo(f"top by {measure}: " + "; ".join(f"{r['author']} {r['value']:.4g}" for r in ranked[:5]))
     if write:

@@ -268,6 +268,7 @@ def test_leiden_finds_communities_comparable_to_louvain(analysed):
     assert nx_analysis.summary()["community_method"] == "louvain"
     leiden = coauthorship.analyze(nx_analysis.graph, seed=42, backend="igraph", communities_method="leiden")
     assert leiden.summary()["community_method"] == "leiden"
+    assert leiden.summary()["community_library"] == "networkit"  # igraph for the other measures
     from sklearn_free_nmi import nmi
     assert nmi(leiden.values["community"], nx_analysis.values["community"]) > 0.9
     # every community lies inside one component (the rows' own components)

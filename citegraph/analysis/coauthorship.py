@@ -294,6 +294,7 @@ class Analysis:
             "community_sizes": comm_sizes,
             "modularity": round(modularity, 6),
             "community_method": self.method,
+            "community_library": "networkit" if self.method == "leiden" else self.backend,
             "seed": self.seed,
             "backend": self.backend,
             "top": tops,
