@@ -327,7 +327,7 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
     (default: ``default_betweenness_sources``). ``backend``: ``networkx``, ``igraph``
     (compiled; the same measures, much faster on large graphs, built straight from a
     projection's lists), or ``auto`` (igraph from 50,000 authors when it is installed).
-    ``communities_method``: ``louvain``, ``leiden`` (igraph only), or ``auto`` (Leiden from
+    ``communities_method``: ``louvain``, ``leiden`` (networkit, beside the igraph backend only), or ``auto`` (Leiden from
     500,000 authors with igraph, where Louvain alone takes minutes; Louvain otherwise).
     """
     if isinstance(G, nx.Graph):
@@ -338,7 +338,7 @@ def analyze(G: nx.Graph | Projection, seed: int = DEFAULT_SEED, betweenness_k: i
     if betweenness_k is None:
         betweenness_k = default_betweenness_sources(n, len(projection.weights))
     if backend == "auto":
-        wanted = n >= 50_000 or communities_method == "leiden"  # Leiden exists only in igraph
+        wanted = n >= 50_000 or communities_method == "leiden"  # Leiden runs beside the compiled measures only
         backend = "igraph" if wanted and _has_igraph() else "networkx"
     if communities_method == "auto":
         communities_method = "leiden" if backend == "igraph" and n >= LARGE else "louvain"
