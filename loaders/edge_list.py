@@ -262,23 +262,48 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
         if len(at) >= BATCH:
             yield from batch()
 
+    def line_by_line(first: int, block: bytes) -> Iterator[Row]:
+        for number, data in enumerate(io.BytesIO(block), first):
+            said = lines.line(number, data)
+            if said is not None:
+                yield from one(*said)
+
+    def on_columns(first: int, clean) -> Iterator[Row]:
+        block_refs, numbers = clean
+        for number, (ref, offset) in block_refs.items():
+            name(number, ref, first + offset)
+        at.extend(range(first, first + len(numbers)))
+        pairs.frombytes(numbers.tobytes())
+        where.extend(range(first, first + len(numbers)))
+        if len(at) >= BATCH:
+            yield from batch()
+
+    def block_rows(first: int, block: bytes) -> Iterator[Row]:
+        clean = _clean_block(block, first, lines.delimiter, ref_of, named) if first > 1 else None
+        if clean is not None:
+            yield from on_columns(first, clean)
+            return
+        # a few odd lines: they are read one by one, the clean runs between them on columns
+        found = _odd_lines(block, lines.delimiter, ref_of) if first > 1 else None
+        if found is None:
+            yield from line_by_line(first, block)
+            return
+        odd, starts = found
+        done = 0
+        for i in [*odd, len(starts) - 1]:
+            if i - done >= MIN_RUN:
+                run = block[starts[done]:starts[i]]
+                clean = _clean_block(run, first + done, lines.delimiter, ref_of, named)
+                yield from (line_by_line(first + done, run) if clean is None else on_columns(first + done, clean))
+            elif i > done:
+                yield from line_by_line(first + done, block[starts[done]:starts[i]])
+            if i < len(starts) - 1:
+                yield from line_by_line(first + i, block[starts[i]:starts[i + 1]])
+            done = i + 1
+
     try:
         for first, block in _blocks(path):
-            clean = _clean_block(block, first, lines.delimiter, ref_of, named) if first > 1 else None
-            if clean is None:
-                for number, data in enumerate(io.BytesIO(block), first):
-                    said = lines.line(number, data)
-                    if said is not None:
-                        yield from one(*said)
-                continue
-            block_refs, numbers = clean
-            for number, (ref, offset) in block_refs.items():
-                name(number, ref, first + offset)
-            at.extend(range(first, first + len(numbers)))
-            pairs.frombytes(numbers.tobytes())
-            where.extend(range(first, first + len(numbers)))
-            if len(at) >= BATCH:
-                yield from batch()
+            yield from block_rows(first, block)
     except Exception:  # the file cannot be read on: the lines before stay loaded, as row by row
         yield from batch()
         raise
@@ -361,6 +386,54 @@ def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
     order = np.flatnonzero(fresh)
     order = order[np.argsort(firsts[order], kind="stable")]
     return {int(numbers[u]): (refs[u], int(firsts[u])) for u in order.tolist()}, na << 32 | nb
+
+
+MIN_RUN = 32  # clean lines between odd ones worth a split on columns (fewer are read one by one)
+ODD_SHARE = 8  # a block with more than one odd line in this many is read line by line
+
+
+def _odd_lines(block: bytes, delimiter, ref_of):
+    """(the indexes from 0 of the lines ``_clean_block`` cannot take, the offsets where the
+    block's lines start and its end) for a block with a few such lines; None when there are
+    many, or the block cannot be split on columns at all. Odd: a byte the line-by-line read
+    treats otherwise than a split (non-ASCII, quotes, comments, CR, control characters), fewer
+    than two cells, a cell that is no identifier, a paper citing itself."""
+    if delimiter is False or not block.endswith(b"\n"):
+        return None
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    flagged = (data >= 128) | np.isin(data, np.frombuffer(b"".join(_NOT_PLAIN), dtype=np.uint8))
+    if delimiter is None:
+        flagged |= data == 9
+    odd = np.zeros(len(ends), dtype=bool)
+    odd[np.searchsorted(ends, np.flatnonzero(flagged))] = True
+    if odd.sum() * ODD_SHARE > len(ends):
+        return None
+    plain = np.flatnonzero(~odd)  # (latin-1: one character per byte, whatever the odd lines hold)
+    lines = pc.split_pattern(pa.array([block[:-1].decode("latin-1")]), "\n").flatten().take(pa.array(plain))
+    cells = pc.split_pattern(lines, delimiter or " ")
+    short = pc.less(pc.list_value_length(cells), 2).to_numpy(zero_copy_only=False)
+    odd[plain[short]] = True
+    plain, cells = plain[~short], cells.filter(pa.array(~short))
+    a, b = pc.list_element(cells, 0), pc.list_element(cells, 1)
+    unique = pc.unique(pa.concat_arrays([a, b]))
+    numbers = np.zeros(len(unique), dtype=np.int64)
+    bad = np.zeros(len(unique), dtype=bool)
+    for i, cell in enumerate(unique.to_pylist()):
+        try:
+            numbers[i] = ref_of(cell)[1]
+        except IdError:
+            bad[i] = True
+    ia = pc.index_in(a, value_set=unique).to_numpy()
+    ib = pc.index_in(b, value_set=unique).to_numpy()
+    odd[plain[bad[ia] | bad[ib] | (numbers[ia] == numbers[ib])]] = True
+    if odd.sum() * ODD_SHARE > len(ends):
+        return None
+    return np.flatnonzero(odd).tolist(), np.concatenate(([0], ends + 1)).tolist()
 
 
 def _repeats(pairs: array, where: array, source: str) -> Iterator[Row]:

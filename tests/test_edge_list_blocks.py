@@ -66,9 +66,13 @@ def _said(path, batched: bool):
 
 @pytest.mark.parametrize("delimiter", ["\t", ",", " "])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, delimiter, seed):
+@pytest.mark.parametrize("odd_share, min_run", [(10**9, 32), (1, 2)])  # a block with an odd line read
+def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, delimiter, seed, odd_share, min_run):
+    # line by line; or its odd lines alone, the runs between them (of two lines or more) on columns
     monkeypatch.setattr(edge_list, "BLOCK_BYTES", 700)
     monkeypatch.setattr(edge_list, "FIRST_BYTES", 100)
+    monkeypatch.setattr(edge_list, "ODD_SHARE", odd_share)
+    monkeypatch.setattr(edge_list, "MIN_RUN", min_run)
     path = tmp_path / "cites.txt"
     _file(path, delimiter, seed)
     blocks = list(edge_list._blocks(path))
@@ -79,3 +83,22 @@ def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, de
     by_lines = _said(path, batched=False)
     assert by_lines[1] and by_lines[2]  # the file has rejects and warnings to say
     assert _said(path, batched=True) == by_lines
+
+
+def test_one_odd_line_is_read_alone_not_its_block(tmp_path, monkeypatch):
+    """A self-citation amid 4,000 clean lines: it is read alone, the lines around it on columns,
+    and the file says what the lines say."""
+    monkeypatch.setattr(edge_list, "BLOCK_BYTES", 1 << 20)
+    monkeypatch.setattr(edge_list, "FIRST_BYTES", 100)
+    lines = ["citing\tcited"] + [f"10.1000/p{i}\t10.1000/p{i + 1}" for i in range(4000)]
+    lines[2500] = "10.1000/p9\t10.1000/p9"
+    path = tmp_path / "cites.tsv"
+    path.write_text("\n".join(lines) + "\n")
+    one_by_one = []
+    line = edge_list._Lines.line
+    monkeypatch.setattr(edge_list._Lines, "line", lambda self, number, data: one_by_one.append(number) or line(self, number, data))
+    batched = _said(path, batched=True)
+    assert one_by_one[-1] == 2501 and len(one_by_one) < 10  # the first block's few lines, and the odd one
+    monkeypatch.setattr(edge_list._Lines, "line", line)
+    assert batched == _said(path, batched=False)
+    assert batched[2] == [(2501, "10.1000/p9 cites itself; not written")]
