@@ -354,27 +354,14 @@ def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
     import pyarrow.compute as pc
 
     lines = pc.split_pattern(pa.array([text[:-1]]), "\n").flatten()
-    cells = pc.split_pattern(lines, delimiter or " ")
-    if pc.min(pc.list_value_length(cells)).as_py() < 2:
-        return None
-    # (spaces around a cell: ref_for strips them, as the line-by-line read does; a cell left
-    # empty by a space too many is no identifier, so the block goes line by line)
-    a, b = pc.list_element(cells, 0), pc.list_element(cells, 1)
-    unique = pc.unique(pa.concat_arrays([a, b]))
-    refs, numbers = [], np.empty(len(unique), dtype=np.int64)
-    try:
-        for i, cell in enumerate(unique.to_pylist()):
-            ref, numbers[i] = ref_of(cell)
-            refs.append(ref)
-    except IdError:
-        return None  # (the line by line read rejects the line)
-    ia = pc.index_in(a, value_set=unique).to_numpy()
-    ib = pc.index_in(b, value_set=unique).to_numpy()
+    short, refs, numbers, bad, ia, ib = _numbered(lines, delimiter, ref_of)
+    if short.any() or bad.any():
+        return None  # (the line-by-line read rejects those lines)
     na, nb = numbers[ia], numbers[ib]
     if (na == nb).any():
         return None  # (a line cites its own paper: said line by line)
     # where each paper is first named: its first line as citing or as cited, whichever is earlier
-    firsts = np.full(len(unique), len(ia), dtype=np.int64)
+    firsts = np.full(len(numbers), len(ia), dtype=np.int64)
     for column in (ia, ib):
         values, index = np.unique(column, return_index=True)
         firsts[values] = np.minimum(firsts[values], index)
@@ -386,6 +373,34 @@ def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
     order = np.flatnonzero(fresh)
     order = order[np.argsort(firsts[order], kind="stable")]
     return {int(numbers[u]): (refs[u], int(firsts[u])) for u in order.tolist()}, na << 32 | nb
+
+
+def _numbered(lines, delimiter, ref_of):
+    """Lines (a pyarrow string array) split into cells, and the first two cells of each made
+    references: (which lines have fewer than two cells; the references and paper numbers of
+    the distinct cells of the other lines, and which of those cells are no identifier (their
+    reference None); each such line's two cells as places among them)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pc.split_pattern(lines, delimiter or " ")
+    short = pc.less(pc.list_value_length(cells), 2).to_numpy(zero_copy_only=False)
+    if short.any():
+        cells = cells.filter(pa.array(~short))
+    # (spaces around a cell: ref_for strips them, as the line-by-line read does; a cell left
+    # empty by a space too many is no identifier)
+    a, b = pc.list_element(cells, 0), pc.list_element(cells, 1)
+    unique = pc.unique(pa.concat_arrays([a, b]))
+    refs, numbers, bad = [], np.zeros(len(unique), dtype=np.int64), np.zeros(len(unique), dtype=bool)
+    for i, cell in enumerate(unique.to_pylist()):
+        try:
+            ref, numbers[i] = ref_of(cell)
+        except IdError:
+            ref, bad[i] = None, True
+        refs.append(ref)
+    return short, refs, numbers, bad, pc.index_in(a, value_set=unique).to_numpy(), \
+        pc.index_in(b, value_set=unique).to_numpy()
 
 
 MIN_RUN = 32  # clean lines between odd ones worth a split on columns (fewer are read one by one)
@@ -415,21 +430,9 @@ def _odd_lines(block: bytes, delimiter, ref_of):
         return None
     plain = np.flatnonzero(~odd)  # (latin-1: one character per byte, whatever the odd lines hold)
     lines = pc.split_pattern(pa.array([block[:-1].decode("latin-1")]), "\n").flatten().take(pa.array(plain))
-    cells = pc.split_pattern(lines, delimiter or " ")
-    short = pc.less(pc.list_value_length(cells), 2).to_numpy(zero_copy_only=False)
+    short, _, numbers, bad, ia, ib = _numbered(lines, delimiter, ref_of)
     odd[plain[short]] = True
-    plain, cells = plain[~short], cells.filter(pa.array(~short))
-    a, b = pc.list_element(cells, 0), pc.list_element(cells, 1)
-    unique = pc.unique(pa.concat_arrays([a, b]))
-    numbers = np.zeros(len(unique), dtype=np.int64)
-    bad = np.zeros(len(unique), dtype=bool)
-    for i, cell in enumerate(unique.to_pylist()):
-        try:
-            numbers[i] = ref_of(cell)[1]
-        except IdError:
-            bad[i] = True
-    ia = pc.index_in(a, value_set=unique).to_numpy()
-    ib = pc.index_in(b, value_set=unique).to_numpy()
+    plain = plain[~short]
     odd[plain[bad[ia] | bad[ib] | (numbers[ia] == numbers[ib])]] = True
     if odd.sum() * ODD_SHARE > len(ends):
         return None
