@@ -16,6 +16,7 @@ import csv
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -134,13 +135,16 @@ class CiteGraph:
                 self._bulk(files, fmt, options, summary, rejects_file, show)
             else:
                 self.ensure_schema()
-                options = dataclasses.replace(options, unchanged=self._unchanged)
+                options = dataclasses.replace(options, unchanged=_HeldRows(self))
+                # the rows parsed by a second process while this one writes, when that process
+                # can open a connection of its own (to skip rows the graph holds already)
+                ahead = self._settings is not None and read_ahead_available()
                 for path in files:
                     # one writer per file: its batches are committed before the next file starts
                     writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
                     try:
                         with writer:
-                            _load_file(path, fmt, options, summary, rejects_file, show, writer)
+                            _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=ahead)
                     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
                         raise Interrupted("interrupted: " + _committed(summary, path, writer)) from None
                     except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
@@ -200,15 +204,6 @@ class CiteGraph:
         summary.phases = {"read": read - started, **written.phases, "indexes": indexed - imported,
                           "counts": time.perf_counter() - indexed}
         import_finished(server)
-
-    def _unchanged(self, fingerprints: list[tuple[str, str]]) -> set:
-        """Ids of papers that already carry the given row fingerprint (source + hash)."""
-        if not fingerprints:
-            return set()
-        records, _, _ = self.driver.execute_query(
-            "UNWIND $rows AS r MATCH (p:Paper {id: r[0]}) WHERE r[1] IN p.row_hashes RETURN r[0] AS id",
-            {"rows": [list(f) for f in fingerprints]}, database_=self.database, routing_=neo4j.RoutingControl.READ)
-        return {r["id"] for r in records}
 
     @staticmethod
     def _written(written, summary: LoadSummary, rejects_file, where: str) -> None:
@@ -447,6 +442,34 @@ def write_import_files(paths: list[str | Path], out_dir: str | Path, fmt: str = 
     out.rename(final)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _HeldRows:
+    """``LoadOptions.unchanged`` of a live load: the ids of papers that already carry a row's
+    fingerprint (source + hash), so the row is not parsed or written again.
+
+    Called in a reading process (``citegraph.read_ahead``, a copy of this one), it opens a
+    connection of its own: the driver's pooled connections belong to the process that made them.
+    """
+
+    def __init__(self, cg: CiteGraph):
+        self._cg = cg
+        self._pid = os.getpid()
+        self._own_driver = None
+
+    def __call__(self, fingerprints: list[tuple[str, str]]) -> set:
+        if not fingerprints:
+            return set()
+        driver = self._cg.driver
+        if os.getpid() != self._pid:  # (its connection ends with the reading process)
+            if self._own_driver is None:
+                self._own_driver = open_driver(self._cg._settings)
+            driver = self._own_driver
+        records, _, _ = driver.execute_query(
+            "UNWIND $rows AS r MATCH (p:Paper {id: r[0]}) WHERE r[1] IN p.row_hashes RETURN r[0] AS id",
+            {"rows": [list(f) for f in fingerprints]}, database_=self._cg.database,
+            routing_=neo4j.RoutingControl.READ)
+        return {r["id"] for r in records}
 
 
 def _begin_load(paths, conference, source, id_scheme, of_paper, progress):

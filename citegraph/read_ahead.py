@@ -1,16 +1,17 @@
 """Reading ahead: one input's rows parsed by a second process while this one writes.
 
 A paper row costs about as much to parse (JSON, its BibTeX field, names) as the bulk writer
-spends on it; on a machine with two cores the two can overlap. ``ReadAhead`` forks a child
+spends on it, and a live load's writer spends its time between Python (identities, statement
+rows) and the server; on a machine with two cores parsing can overlap both. ``ReadAhead`` forks a child
 that runs ``loaders.read`` and sends the rows back in pickled chunks, in file order, through
 a pipe (which bounds how far it runs ahead). An error the reader raises is raised here at
 the same place in the stream, after the rows before it, as reading in this process would.
 The check that every key fits Neo4j's indexes (``loaders.writable``) runs here, in the
 writing process: parsing and pickling keep the child busier than writing keeps this one.
 
-The child starts from a copy of this process (fork): nothing is pickled on the way in, and
-nothing it reads needs the database (the bulk path; a live load asks the graph which rows
-it holds already, so it reads in its own process).
+The child starts from a copy of this process (fork): nothing is pickled on the way in. What
+it asks the database (a live load skips the rows the graph holds already) it asks through a
+connection of its own (``citegraph.api._HeldRows``).
 """
 
 from __future__ import annotations

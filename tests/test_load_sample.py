@@ -147,3 +147,29 @@ def test_changed_options_rewrite_unchanged_rows(graph):
     summary = graph.load([SAMPLE], conference="NeurIPS 2023")  # same rows, new meaning
     assert summary.unchanged == 0
     assert run(graph, "MATCH (w:Workshop)-[:PART_OF]->(c:Conference) RETURN count(w) AS n") == [{"n": 3}]
+
+
+def test_rows_parsed_in_a_second_process_write_the_graph_parsed_here(graph):
+    """A live load from ``CiteGraph.connect`` parses in a second process (``citegraph.read_ahead``),
+    which asks the graph through its own connection which rows it holds already; a CiteGraph
+    on a driver handed in parses in its own process. Both write the same graph, and both
+    recognise a re-load of the same rows."""
+    from citegraph.api import CiteGraph
+
+    real = [SAMPLE, DATA / "real" / "bibtex" / "acl-anthology.bib", DATA / "real" / "openalex" / "work-2022-host-venue.json"]
+    snapshot = ("MATCH (n) OPTIONAL MATCH (n)-[r]->(m) "
+                "RETURN labels(n) AS l, n {.*, sources: null} AS p, type(r) AS t, r {.*, sources: null} AS rp, "
+                "m {.*, sources: null} AS m")
+    ahead = graph.load(real, conference="NeurIPS 2023")
+    assert all(f.get("reader_mb") for f in ahead.files)  # each file was read by a second process
+    got_ahead = sorted(map(repr, run(graph, snapshot)))
+    assert graph.load(real, conference="NeurIPS 2023").unchanged == 100  # the sample's rows, by its connection
+
+    graph.reset()
+    here = CiteGraph(graph.driver, graph.database)  # (no settings to connect again with)
+    summary = here.load(real, conference="NeurIPS 2023")
+    assert not any(f.get("reader_mb") for f in summary.files)
+    assert (summary.read, summary.loaded, summary.rejected, summary.warnings) == \
+        (ahead.read, ahead.loaded, ahead.rejected, ahead.warnings)
+    assert sorted(map(repr, run(graph, snapshot))) == got_ahead
+    assert here.load(real, conference="NeurIPS 2023").unchanged == 100
