@@ -1,7 +1,10 @@
 """Citation edge lists: ``citing cited`` per line.
 
 Comma-, tab- or whitespace-separated (decided per file from the first data
-line), with or without a header, ``#`` comments, CRLF or LF line ends. Extra
+line), with or without a header, ``#`` comments, CRLF or LF line ends. The
+citing and cited papers are the first two columns, or the columns a header
+names so (``citing`` and ``cited``, ``source`` and ``target``, ...: an
+OpenCitations CSV starts with ``oci,citing,cited,creation,...``). Other
 columns are ignored. ``--id-scheme`` says what the identifiers are:
 
 * ``auto`` (default): recognised per value: a DOI (``10.…`` or a doi.org URL),
@@ -33,6 +36,9 @@ from loaders.registry import SHAPED, Format
 SCHEMES = ("auto", "arxiv", "doi", "openreview", "openalex", "s2", "raw")
 _HEADER_WORDS = {"citing", "cited", "source", "target", "from", "to", "src", "dst", "paper", "reference",
                  "citing_id", "cited_id", "citingcorpusid", "citedcorpusid", "id", "ref"}
+# header names of the citing and of the cited column, in pairs
+_NAMED_PAIRS = (("citing", "cited"), ("citing_id", "cited_id"), ("citingcorpusid", "citedcorpusid"),
+                ("source", "target"), ("src", "dst"), ("from", "to"), ("paper", "reference"))
 _ARXIV_ONLY = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
 _S2 = re.compile(r"^[0-9a-f]{40}$")
 
@@ -93,6 +99,17 @@ def _split(line: str, delimiter: str | None) -> list[str]:
         return [line]
 
 
+def _header(cells: list[str]) -> tuple[int, int] | None:
+    """The columns of the citing and the cited paper when ``cells`` (lower case) are a header:
+    a pair of names anywhere in it, else the first two columns under a known first name; None
+    when they are data."""
+    names = [c.replace(" ", "_") for c in cells]
+    for citing, cited in _NAMED_PAIRS:
+        if citing in names and cited in names:
+            return names.index(citing), names.index(cited)
+    return (0, 1) if names and names[0] in _HEADER_WORDS else None
+
+
 def _delimiter(line: str) -> str | None:
     if "\t" in line:
         return "\t"
@@ -105,15 +122,16 @@ def _delimiter(line: str) -> str | None:
 
 class _Lines:
     """What each line of an edge list is: the delimiter is decided by the first data line, which
-    may be a header."""
+    may be a header (which may say which columns hold the citing and the cited paper)."""
 
     def __init__(self, source: str):
         self.source = source
         self.delimiter: str | bool | None = False  # not decided yet
+        self.columns = (0, 1)  # the citing and the cited paper's columns
 
     def line(self, number: int, data: bytes) -> tuple[int, list | Reject, str] | None:
-        """(line number, its cells: at least two, the line), (line number, Reject, the line), or
-        None for a line with no data (blank, a comment, the header)."""
+        """(line number, its cells: the citing and the cited paper's first, the line), (line
+        number, Reject, the line), or None for a line with no data (blank, a comment, the header)."""
         try:
             line = data.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
@@ -124,13 +142,17 @@ class _Lines:
         delimiter = self.delimiter
         if delimiter is False:
             delimiter = self.delimiter = _delimiter(stripped)
-            cells = [c.strip().lower() for c in _split(stripped, delimiter)]
-            if cells and (cells[0] in _HEADER_WORDS or cells[0].replace(" ", "_") in _HEADER_WORDS):
+            columns = _header([c.strip().lower() for c in _split(stripped, delimiter)])
+            if columns is not None:
+                self.columns = columns
                 return None  # a header
         cells = [c.strip() for c in _split(stripped, delimiter)]
         cells = [c for c in cells if c] if delimiter is None else cells
-        if len(cells) < 2:
+        citing, cited = self.columns
+        if len(cells) <= max(citing, cited):
             return number, Reject(self.source, number, "needs two identifiers: citing and cited", line), line
+        if (citing, cited) != (0, 1):
+            cells = [cells[citing], cells[cited]]
         return number, cells, line
 
 
@@ -279,12 +301,12 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
             yield from batch()
 
     def block_rows(first: int, block: bytes) -> Iterator[Row]:
-        clean = _clean_block(block, first, lines.delimiter, ref_of, named) if first > 1 else None
+        clean = _clean_block(block, first, lines, ref_of, named) if first > 1 else None
         if clean is not None:
             yield from on_columns(first, clean)
             return
         # a few odd lines: they are read one by one, the clean runs between them on columns
-        found = _odd_lines(block, lines.delimiter, ref_of) if first > 1 else None
+        found = _odd_lines(block, lines, ref_of) if first > 1 else None
         if found is None:
             yield from line_by_line(first, block)
             return
@@ -293,7 +315,7 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
         for i in [*odd, len(starts) - 1]:
             if i - done >= MIN_RUN:
                 run = block[starts[done]:starts[i]]
-                clean = _clean_block(run, first + done, lines.delimiter, ref_of, named)
+                clean = _clean_block(run, first + done, lines, ref_of, named)
                 yield from (line_by_line(first + done, run) if clean is None else on_columns(first + done, clean))
             elif i > done:
                 yield from line_by_line(first + done, block[starts[done]:starts[i]])
@@ -338,12 +360,14 @@ def _blocks(path) -> Iterator[tuple[int, bytes]]:
         yield number, rest
 
 
-def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
+def _clean_block(block: bytes, first: int, lines: _Lines, ref_of, named: bytearray):
     """({paper number: (its reference, the offset of its first line)} of the papers ``named``
     does not mark, the numbers of each line's two papers as one integer) of a block whose every
     line is a citation between two papers written plainly (ASCII, no blank line or comment, no
     quotes, two good identifiers that are not one paper); None for any other block (it is read
-    line by line: the same answer, slower)."""
+    line by line: the same answer, slower). ``lines``: the delimiter and columns the file's
+    first lines decided."""
+    delimiter = lines.delimiter
     if delimiter is False or not block.endswith(b"\n") or not block.isascii():
         return None  # (non-ASCII text has more whitespace to strip; said line by line)
     if any(c in block for c in _NOT_PLAIN) or delimiter is None and b"\t" in block:
@@ -353,8 +377,8 @@ def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    lines = pc.split_pattern(pa.array([text[:-1]]), "\n").flatten()
-    short, refs, numbers, bad, ia, ib = _numbered(lines, delimiter, ref_of)
+    short, refs, numbers, bad, ia, ib = _numbered(pc.split_pattern(pa.array([text[:-1]]), "\n").flatten(),
+                                                  delimiter, lines.columns, ref_of)
     if short.any() or bad.any():
         return None  # (the line-by-line read rejects those lines)
     na, nb = numbers[ia], numbers[ib]
@@ -375,9 +399,9 @@ def _clean_block(block: bytes, first: int, delimiter, ref_of, named: bytearray):
     return {int(numbers[u]): (refs[u], int(firsts[u])) for u in order.tolist()}, na << 32 | nb
 
 
-def _numbered(lines, delimiter, ref_of):
-    """Lines (a pyarrow string array) split into cells, and the first two cells of each made
-    references: (which lines have fewer than two cells; the references and paper numbers of
+def _numbered(lines, delimiter, columns: tuple[int, int], ref_of):
+    """Lines (a pyarrow string array) split into cells, and the cells of the two ``columns`` of
+    each made references: (which lines lack one of them; the references and paper numbers of
     the distinct cells of the other lines, and which of those cells are no identifier (their
     reference None); each such line's two cells as places among them)."""
     import numpy as np
@@ -385,12 +409,12 @@ def _numbered(lines, delimiter, ref_of):
     import pyarrow.compute as pc
 
     cells = pc.split_pattern(lines, delimiter or " ")
-    short = pc.less(pc.list_value_length(cells), 2).to_numpy(zero_copy_only=False)
+    short = pc.less_equal(pc.list_value_length(cells), max(columns)).to_numpy(zero_copy_only=False)
     if short.any():
         cells = cells.filter(pa.array(~short))
     # (spaces around a cell: ref_for strips them, as the line-by-line read does; a cell left
     # empty by a space too many is no identifier)
-    a, b = pc.list_element(cells, 0), pc.list_element(cells, 1)
+    a, b = pc.list_element(cells, columns[0]), pc.list_element(cells, columns[1])
     unique = pc.unique(pa.concat_arrays([a, b]))
     refs, numbers, bad = [], np.zeros(len(unique), dtype=np.int64), np.zeros(len(unique), dtype=bool)
     for i, cell in enumerate(unique.to_pylist()):
@@ -407,12 +431,13 @@ MIN_RUN = 32  # clean lines between odd ones worth a split on columns (fewer are
 ODD_SHARE = 8  # a block with more than one odd line in this many is read line by line
 
 
-def _odd_lines(block: bytes, delimiter, ref_of):
+def _odd_lines(block: bytes, lines_of: _Lines, ref_of):
     """(the indexes from 0 of the lines ``_clean_block`` cannot take, the offsets where the
     block's lines start and its end) for a block with a few such lines; None when there are
     many, or the block cannot be split on columns at all. Odd: a byte the line-by-line read
     treats otherwise than a split (non-ASCII, quotes, comments, CR, control characters), fewer
     than two cells, a cell that is no identifier, a paper citing itself."""
+    delimiter = lines_of.delimiter
     if delimiter is False or not block.endswith(b"\n"):
         return None
     import numpy as np
@@ -430,7 +455,7 @@ def _odd_lines(block: bytes, delimiter, ref_of):
         return None
     plain = np.flatnonzero(~odd)  # (latin-1: one character per byte, whatever the odd lines hold)
     lines = pc.split_pattern(pa.array([block[:-1].decode("latin-1")]), "\n").flatten().take(pa.array(plain))
-    short, _, numbers, bad, ia, ib = _numbered(lines, delimiter, ref_of)
+    short, _, numbers, bad, ia, ib = _numbered(lines, delimiter, lines_of.columns, ref_of)
     odd[plain[short]] = True
     plain = plain[~short]
     odd[plain[bad[ia] | bad[ib] | (numbers[ia] == numbers[ib])]] = True
@@ -469,9 +494,10 @@ def looks_like(path: Path, head: str) -> bool:
     if not lines:
         return False
     header = [c.strip().lower().replace(" ", "_") for c in _split(lines[0].strip(), _delimiter(lines[0]))]
-    if len(header) >= 2 and header[0] in _HEADER_WORDS and header[1] in _HEADER_WORDS:
-        return True  # "citing,cited", "source target": an edge list whatever its rows hold
-    data = lines[1:] if header and header[0] in _HEADER_WORDS else lines
+    columns = _header(header)
+    if columns is not None and (columns != (0, 1) or len(header) >= 2 and header[1] in _HEADER_WORDS):
+        return True  # "citing,cited", "source target", "oci,citing,cited,...": an edge list whatever its rows hold
+    data = lines[1:] if columns is not None else lines
     if not data:
         return True
     good = 0

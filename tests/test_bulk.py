@@ -22,7 +22,8 @@ def snapshot(cg):
 REAL = DATA / "real"
 INPUTS = [SAMPLES / "neurips2023-workshops.jsonl", SAMPLES / "hub-artifacts.jsonl", SAMPLES / "citations",
           # real exports: nested Semantic Scholar papers, institutions, title-only and physics entries
-          REAL / "bibtex", REAL / "openalex", REAL / "s2" / "paper-with-citations.json"]
+          REAL / "bibtex", REAL / "openalex", REAL / "s2" / "paper-with-citations.json",
+          REAL / "edges"]  # (OpenCitations CSV: the citing and cited columns named by the header)
 
 
 def searches(cg):

@@ -11,7 +11,9 @@ from graph.records import Citation, Citations
 from loaders import LoadOptions, edge_list, read
 
 
-def _file(path, delimiter: str, seed: int) -> None:
+def _file(path, delimiter: str, seed: int, named: bool = False) -> None:
+    """``named``: a first column before the citing and cited ones, which the header names (as an
+    OpenCitations CSV's ``oci,citing,cited,...``)."""
     rng = random.Random(seed)
     papers = [f"10.1000/p{i}" for i in range(40)] + ["2312.06932", "W12345", "rD62RkufYo"]
     odd = [
@@ -28,13 +30,16 @@ def _file(path, delimiter: str, seed: int) -> None:
         lambda a, b: f"rD62RkufYo\t{b}{delimiter}{b}",          # a tab inside (an OpenReview id before it)
         lambda a, b: f"{a}{delimiter}{delimiter}{b}",           # an empty cell (or two spaces)
     ]
-    lines = ["citing" + (delimiter if delimiter != " " else " ") + "cited"]
+    lines = ["citing" + delimiter + "cited"]
     for _ in range(3000):
         a, b = rng.choice(papers), rng.choice(papers)
         if rng.random() < 0.02:
             lines.append(rng.choice(odd)(a, b))
         elif a != b:
             lines.append(f"{a}{delimiter}{b}")
+    if named:
+        lines = [f"oci{delimiter}{lines[0]}"] + [line if not line or line.startswith("#") else
+                                                 f"0200{i}-0200{i + 1}{delimiter}{line}" for i, line in enumerate(lines[1:])]
     data = "\n".join(lines).encode() + b"\n"
     data = data.replace(b"10.1000/p7\t", b"10.1000/p7\r\t", 1)  # one carriage return, one bad byte
     data = data.replace(b"10.1000/p9\n", b"10.1000/\xff9\n", 1)
@@ -67,22 +72,30 @@ def _said(path, batched: bool):
 @pytest.mark.parametrize("delimiter", ["\t", ",", " "])
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("odd_share, min_run", [(10**9, 32), (1, 2)])  # a block with an odd line read
-def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, delimiter, seed, odd_share, min_run):
-    # line by line; or its odd lines alone, the runs between them (of two lines or more) on columns
+@pytest.mark.parametrize("named", [False, True])
+def test_blocks_read_on_columns_say_what_the_lines_say(tmp_path, monkeypatch, delimiter, seed, odd_share, min_run,
+                                                       named):
+    # line by line; or its odd lines alone, the runs between them (of two lines or more) on columns;
+    # the citing and cited papers in the first two columns, or in the two a header names
     monkeypatch.setattr(edge_list, "BLOCK_BYTES", 700)
     monkeypatch.setattr(edge_list, "FIRST_BYTES", 100)
     monkeypatch.setattr(edge_list, "ODD_SHARE", odd_share)
     monkeypatch.setattr(edge_list, "MIN_RUN", min_run)
     path = tmp_path / "cites.txt"
-    _file(path, delimiter, seed)
+    _file(path, delimiter, seed, named)
     blocks = list(edge_list._blocks(path))
+    lines = edge_list._Lines("cites.txt")
+    lines.delimiter, lines.columns = delimiter if delimiter != " " else None, (1, 2) if named else (0, 1)
     clean = sum(1 for first, block in blocks if first > 1 and edge_list._clean_block(
-        block, first, delimiter if delimiter != " " else None, edge_list._references("auto"), bytearray()) is not None)
+        block, first, lines, edge_list._references("auto"), bytearray()) is not None)
     assert clean > len(blocks) // 3  # the columns' path is taken, and not for every block
     assert b"".join(block for _, block in blocks) == path.read_bytes()
     by_lines = _said(path, batched=False)
     assert by_lines[1] and by_lines[2]  # the file has rejects and warnings to say
     assert _said(path, batched=True) == by_lines
+    if named:  # the same citations and rejected lines as the file without the first column
+        plain = _said(_file(tmp_path / "plain.txt", delimiter, seed) or tmp_path / "plain.txt", batched=False)
+        assert by_lines[0] == plain[0] and [line for line, _ in by_lines[1]] == [line for line, _ in plain[1]]
 
 
 def test_one_odd_line_is_read_alone_not_its_block(tmp_path, monkeypatch):

@@ -305,3 +305,19 @@ def test_paper_rows_without_an_author_list_take_the_bibtex_authors():
     names = [r.create_props["name"] for r in records if isinstance(r, Node) and r.label == "Author"]
     assert names == ["Philipp J. Rösch", "Jindřich Libovický"]
     assert records[0].props["et_al"] is True
+
+
+@pytest.mark.parametrize("name", ["opencitations-coci.csv", "opencitations-quoted.csv"])
+def test_opencitations_csv_cites_by_the_columns_its_header_names(graph, name):
+    """OpenCitations' CSV puts the citation's own id (OCI) first: the papers are the columns the
+    header names `citing` and `cited`, read here with the csv module."""
+    import csv
+
+    with open(REAL / "edges" / name, newline="", encoding="utf-8") as f:
+        want = {(row["citing"].lower(), row["cited"].lower()) for row in csv.DictReader(f)}
+    summary = graph.load([REAL / "edges" / name])
+    assert summary.rejected == 0 and not summary.warnings
+    got = run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.doi AS a, b.doi AS b")
+    assert {(r["a"], r["b"]) for r in got} == want and len(got) == len(want)
+    papers = run(graph, "MATCH (p:Paper) RETURN p.doi AS doi")
+    assert sorted(r["doi"] for r in papers) == sorted({doi for pair in want for doi in pair})  # no OCI a paper
