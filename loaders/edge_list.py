@@ -401,15 +401,22 @@ def _clean_block(block: bytes, first: int, lines: _Lines, ref_of, named: bytearr
 
 def _numbered(lines, delimiter, columns: tuple[int, int], ref_of):
     """Lines (a pyarrow string array) split into cells, and the cells of the two ``columns`` of
-    each made references: (which lines lack one of them; the references and paper numbers of
-    the distinct cells of the other lines, and which of those cells are no identifier (their
-    reference None); each such line's two cells as places among them)."""
+    each made references: (which lines lack one of them, or cannot say which they are; the
+    references and paper numbers of the distinct cells of the other lines, and which of those
+    cells are no identifier (their reference None); each such line's two cells as places among
+    them)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     cells = pc.split_pattern(lines, delimiter or " ")
-    short = pc.less_equal(pc.list_value_length(cells), max(columns)).to_numpy(zero_copy_only=False)
+    reach = max(columns) + 1
+    short = pc.less(pc.list_value_length(cells), reach).to_numpy(zero_copy_only=False)
+    if delimiter is None:  # a space too many (or one at the start) leaves an empty cell, which
+        # the line-by-line read drops, so the cells after it are not where the columns say
+        head = pc.list_slice(cells, 0, reach)
+        empty = pc.equal(pc.list_flatten(head), "").to_numpy(zero_copy_only=False)
+        short[pc.list_parent_indices(head).to_numpy()[empty]] = True
     if short.any():
         cells = cells.filter(pa.array(~short))
     # (spaces around a cell: ref_for strips them, as the line-by-line read does; a cell left

@@ -38,8 +38,11 @@ def _file(path, delimiter: str, seed: int, named: bool = False) -> None:
         elif a != b:
             lines.append(f"{a}{delimiter}{b}")
     if named:
-        lines = [f"oci{delimiter}{lines[0]}"] + [line if not line or line.startswith("#") else
-                                                 f"0200{i}-0200{i + 1}{delimiter}{line}" for i, line in enumerate(lines[1:])]
+        # (a line's leading space stays first: before the new column, it moves every cell)
+        lines = [f"oci{delimiter}{lines[0]}"] + [
+            line if not line or line.startswith("#") else
+            " " * line.startswith(" ") + f"0200{i}-0200{i + 1}{delimiter}{line.lstrip(' ')}"
+            for i, line in enumerate(lines[1:])]
     data = "\n".join(lines).encode() + b"\n"
     data = data.replace(b"10.1000/p7\t", b"10.1000/p7\r\t", 1)  # one carriage return, one bad byte
     data = data.replace(b"10.1000/p9\n", b"10.1000/\xff9\n", 1)
