@@ -35,7 +35,8 @@ from citegraph.read_ahead import ReadAhead, available as read_ahead_available
 from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
-from graph.bulk import ARRAY, BulkWriter, collection_paused
+from graph.bulk import ARRAY, BulkWriter
+from graph.collector import collection_paused
 from graph.counts import refresh_counts, refresh_stats
 from graph.lazy import HIDDEN, lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)

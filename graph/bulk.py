@@ -21,7 +21,6 @@ imported with the nodes instead of computed in the database after.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import os
@@ -30,7 +29,6 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -61,22 +59,6 @@ _MISSING_NODE = re.compile(r"^(?P<start>.*) \((?P<start_label>[^()]*)\)-\[(?P<ty
 _DUPLICATE_ID = re.compile(r"^Id '(?P<id>.*)' is defined more than once in group '(?P<label>[^']*)'$")
 
 Importer = Callable[[list, list], tuple]  # (--nodes args, --relationships args) -> (seconds, report lines)
-
-
-@contextmanager
-def collection_paused():
-    """Python's cyclic garbage collector paused while a bulk writer fills and writes its tables.
-    They hold tens of millions of objects that live until the import, and the collector would
-    walk them again and again without finding garbage among them: a third of the time of
-    reading paper rows at 100,000 papers. (Rows leave no cycles: their objects are freed as
-    they go; whatever cycle there is, the collector finds after.)"""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class BulkWriter:

@@ -332,7 +332,7 @@ def test_two_edge_lists_under_one_source_name_keep_their_own_papers(tmp_path):
 def test_the_collector_paused_for_a_bulk_load_runs_again_after_it_even_when_the_load_fails():
     import gc
 
-    from graph.bulk import collection_paused
+    from graph.collector import collection_paused
 
     assert gc.isenabled()
     with pytest.raises(LoadError):

@@ -17,6 +17,8 @@ import os
 import random
 from concurrent.futures import ProcessPoolExecutor
 
+from graph.collector import collection_paused
+
 # the graph (or projection) a forked worker reads (inherited, not pickled: millions of edges)
 _shared_graph = None
 _shared_projection = None
@@ -27,9 +29,7 @@ def to_igraph(projection):
     """An igraph graph straight from a coauthorship ``Projection`` (no networkx graph)."""
     import igraph
 
-    from citegraph.analysis.coauthorship import without_gc
-
-    with without_gc():  # igraph takes pairs as Python lists; the collector would walk each one made
+    with collection_paused():  # igraph takes pairs as Python lists; the collector would walk each one made
         g = igraph.Graph(n=len(projection.keys), directed=False)
         g.add_edges(projection.pairs.tolist())  # faster than the array itself (read item by item)
         g.es["weight"] = projection.weights.tolist()
