@@ -195,6 +195,42 @@ def test_communities_found_in_their_own_process_are_those_found_here():
         assert modularity == pytest.approx(nx.community.modularity(G, list(groups.values()), weight="weight"))
 
 
+def test_a_failed_analysis_stops_the_communities_process_instead_of_waiting_for_it(tmp_path, monkeypatch):
+    """The measures here fail (or are interrupted) while the communities are still being found
+    in their own process: that process is ended and the failure raised at once. A failure in
+    that process is raised here, with its reason."""
+    import os
+    import time
+    from citegraph.analysis import igraph_backend
+    G = nx.relabel_nodes(nx.path_graph(6), lambda i: f"a{i}")
+    projection = coauthorship.Projection.from_networkx(G)
+    started = tmp_path / "pid"
+
+    def slow_communities(method, seed, g=None):
+        started.write_text(str(os.getpid()))
+        time.sleep(3600)
+
+    def failing_graph(projection):
+        while not started.exists():
+            time.sleep(0.01)
+        raise ValueError("the graph could not be built")
+
+    monkeypatch.setattr(igraph_backend, "_membership", slow_communities)
+    monkeypatch.setattr(igraph_backend, "to_igraph", failing_graph)
+    with pytest.raises(ValueError, match="could not be built"):
+        igraph_backend.measures(projection, 7, None, "louvain", concurrent=True)
+    with pytest.raises(ProcessLookupError):  # ended and reaped, not left sleeping
+        os.kill(int(started.read_text()), 0)
+
+    def failing_communities(method, seed, g=None):
+        raise MemoryError("no room for the communities")
+
+    monkeypatch.undo()
+    monkeypatch.setattr(igraph_backend, "_membership", failing_communities)
+    with pytest.raises(RuntimeError, match="MemoryError: no room for the communities"):
+        igraph_backend.measures(projection, 7, None, "louvain", concurrent=True)
+
+
 def test_pairs_are_counted_as_combinations_of_each_author_list():
     import itertools
     import random

@@ -60,11 +60,10 @@ def measures(projection, seed: int, betweenness_k: int | None, method: str = "lo
     global _shared_projection
     _shared_projection = projection
     # forked before the igraph graph is built: the process builds the graph its method needs
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) if concurrent else None
+    found = _Beside(_membership, method, seed) if concurrent else None
     try:
-        found = pool.submit(_membership, method, seed) if pool else None
         g, nodes = to_igraph(projection)
-        membership = None if pool else _membership(method, seed, g)
+        membership = None if found else _membership(method, seed, g)
         components = _ranked(list(g.connected_components()), nodes)
         pagerank = dict(zip(nodes, g.pagerank(weights="weight", directed=False)))
         scale = 1.0 / (n - 1) if n > 1 else 0.0
@@ -84,8 +83,8 @@ def measures(projection, seed: int, betweenness_k: int | None, method: str = "lo
         if found is not None:
             membership = found.result()
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if found is not None:  # stopped at once when the measures here failed, not awaited
+            found.stop()
         _shared_projection = None
     import igraph
     clustering = igraph.VertexClustering(g, membership)
@@ -93,6 +92,45 @@ def measures(projection, seed: int, betweenness_k: int | None, method: str = "lo
     communities = _ranked(list(clustering), nodes)
     return {"component": components, "community": communities, "pagerank": pagerank, "degree": degree,
             "betweenness": between}, modularity
+
+
+class _Beside:
+    """``fn(*args)`` in a forked process; ``result()`` waits for its answer, ``stop()`` ends it.
+
+    (A process pool's shutdown waits for a running task: an analysis that failed here, or was
+    interrupted, would sit until the communities were found.)"""
+
+    def __init__(self, fn, *args):
+        context = multiprocessing.get_context("fork")
+        self._answer, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_answer_with, args=(send, fn, args), daemon=True)
+        self._process.start()
+        send.close()  # (this end belongs to the child: its exit then ends recv with EOFError)
+
+    def result(self):
+        try:
+            ok, value = self._answer.recv()
+        except EOFError:
+            raise RuntimeError(f"the communities' process ended without an answer "
+                               f"(exit code {self._process.exitcode})") from None
+        if not ok:
+            raise RuntimeError(f"finding the communities failed: {value}")
+        return value
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._answer.close()
+
+
+def _answer_with(send, fn, args) -> None:
+    try:
+        answer = (True, fn(*args))
+    except BaseException as e:  # (said to the parent, which raises it)
+        answer = (False, f"{type(e).__name__}: {e}")
+    send.send(answer)
+    send.close()
 
 
 def _membership(method: str, seed: int, g=None) -> list[int]:
