@@ -5,7 +5,14 @@ line), with or without a header, ``#`` comments, CRLF or LF line ends. The
 citing and cited papers are the first two columns, or the columns a header
 names so (``citing`` and ``cited``, ``source`` and ``target``, ...: an
 OpenCitations CSV starts with ``oci,citing,cited,creation,...``). Other
-columns are ignored. ``--id-scheme`` says what the identifiers are:
+columns are ignored. A cell may list one paper's identifiers, each with its
+prefix, apart by spaces, as the OpenCitations Index writes them since its second
+version (``omid:br/061… doi:10.7717/peerj-cs.421 pmid:33817056``): the paper is
+known by the DOI, arXiv and OpenAlex ids among them (the first of each kind),
+or, when it lists none, by its first identifier (``omid:br/061…``). The
+OpenCitations API's JSON answer (an array of ``{"oci", "citing", "cited", ...}``)
+is read the same way, each object's line named in what is said about it.
+``--id-scheme`` says what the identifiers are:
 
 * ``auto`` (default): recognised per value: a DOI (``10.…`` or a doi.org URL),
   an arXiv id (``2312.06932``, ``arXiv:…``, an arxiv.org URL), an OpenAlex work
@@ -30,8 +37,9 @@ from pathlib import Path
 from graph.identity import normalize_arxiv, normalize_doi, normalize_openalex, openreview_id
 from graph.papers import PaperRef
 from graph.records import Citation, Citations, Reject, Row, key_too_long
+from loaders import json_document
+from loaders.registry import MARKED, SHAPED, Format
 from loaders.works import stub_records
-from loaders.registry import SHAPED, Format
 
 SCHEMES = ("auto", "arxiv", "doi", "openreview", "openalex", "s2", "raw")
 _HEADER_WORDS = {"citing", "cited", "source", "target", "from", "to", "src", "dst", "paper", "reference",
@@ -53,6 +61,8 @@ def ref_for(value: str, scheme: str = "auto") -> PaperRef:
         raise IdError("empty identifier")
     if scheme == "raw":
         return _named(PaperRef.from_id(text), text)
+    if scheme == "auto" and " " in text:
+        return _listed(text)
     if scheme == "doi" or (scheme == "auto" and (text.lower().startswith(("10.", "doi:")) or "doi.org/" in text)):
         doi = normalize_doi(text)
         if not doi:
@@ -80,6 +90,31 @@ def ref_for(value: str, scheme: str = "auto") -> PaperRef:
             raise IdError(f"{text!r} is not a Semantic Scholar paper id (40 hex digits) or corpus id")
         return PaperRef(s2=text)
     return _named(PaperRef.from_id(text), text)
+
+
+# one identifier of a list, with its prefix: doi:10.1/x, omid:br/0610, pmid:33817056, openalex:W1
+_PREFIXED = re.compile(r"[A-Za-z][\w.-]*:\S+")
+_MATCHED_IN_LISTS = ("doi", "arxiv", "openalex")  # the kinds of a list citegraph matches papers on
+
+
+def _listed(text: str) -> PaperRef:
+    """A paper by the identifiers a cell lists apart by spaces, each with its prefix (the
+    OpenCitations Index: ``omid:br/06101802023 doi:10.7717/peerj-cs.163 pmid:33816816
+    doi:10.7287/peerj.preprints.26727v1``): the first DOI, arXiv and OpenAlex id among them;
+    when there are none, the first identifier, as a citegraph paper id (``omid:br/…``)."""
+    tokens = text.split()
+    if not all(_PREFIXED.fullmatch(t) for t in tokens):
+        raise IdError(f"{text!r} is not an identifier (several words; a list of one paper's "
+                      f"identifiers has a prefix on each, as in 'omid:br/0610 doi:10.1/x')")
+    found: dict = {}
+    for token in tokens:
+        kind = token.split(":", 1)[0].lower()
+        if kind in _MATCHED_IN_LISTS and kind not in found:
+            ref = ref_for(token)  # (IdError: a malformed DOI in the list rejects the line)
+            found[kind] = getattr(ref, kind)
+    if not found:
+        return _named(PaperRef.from_id(tokens[0]), tokens[0])
+    return PaperRef(**found)
 
 
 def _named(ref: PaperRef, text: str) -> PaperRef:
@@ -167,16 +202,38 @@ def _data_lines(path, source: str) -> Iterator[tuple[int, list | Reject, str]]:
                 yield said
 
 
+def _json_lines(path, source: str) -> Iterator[tuple[int, list | Reject, str]]:
+    """The objects of a JSON answer (OpenCitations: ``[{"oci", "citing", "cited", ...}]``) as
+    data lines: (the line the object starts on, [citing, cited], its text)."""
+    for raw in json_document.read_rows(Path(path)):
+        line = raw.line or 1
+        if raw.error:
+            yield line, Reject(source, line, raw.error, raw.raw), raw.raw or ""
+            continue
+        value = raw.value
+        cells = [value.get("citing"), value.get("cited")] if isinstance(value, dict) else []
+        if len(cells) != 2 or not all(isinstance(c, str) and c.strip() for c in cells):
+            yield line, Reject(source, line, 'needs "citing" and "cited" identifiers', raw.raw), raw.raw or ""
+            continue
+        yield line, [c.strip() for c in cells], raw.raw or ""
+
+
+def _is_json(path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+
+
 def read(path, source: str, options) -> Iterator[Row]:
     scheme = options.id_scheme or "auto"
     if scheme not in SCHEMES:
         raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
-    if options.batched:
+    json_answer = _is_json(path)
+    if options.batched and not json_answer:  # (an API's answer is small: its citations one by one)
         yield from _read_batched(path, source, scheme)
         return
     seen: dict[int, int] = {}  # (citing, cited) as one integer -> first line
     ref_of = _references(scheme)
-    for number, cells, line in _data_lines(path, source):
+    for number, cells, line in (_json_lines if json_answer else _data_lines)(path, source):
         if type(cells) is Reject:
             yield Row(source, number, reject=cells)
             continue
@@ -396,7 +453,10 @@ def _clean_block(block: bytes, first: int, lines: _Lines, ref_of, named: bytearr
     del given  # (a view of ``named``, which must stay free to grow)
     order = np.flatnonzero(fresh)
     order = order[np.argsort(firsts[order], kind="stable")]
-    return {int(numbers[u]): (refs[u], int(firsts[u])) for u in order.tolist()}, na << 32 | nb
+    given_here: dict = {}
+    for u in order.tolist():  # (cells written differently may name one paper: its first line counts)
+        given_here.setdefault(int(numbers[u]), (refs[u], int(firsts[u])))
+    return given_here, na << 32 | nb
 
 
 def _numbered(lines, delimiter, columns: tuple[int, int], ref_of):
@@ -518,20 +578,28 @@ def looks_like(path: Path, head: str) -> bool:
 
 def _identifier_like(cell: str) -> bool:
     """DOIs, arXiv, OpenAlex, Semantic Scholar and corpus ids all hold a digit, a slash or a colon
-    (a README's words do not)."""
+    (a README's words do not); so does a list of prefixed identifiers (``omid:br/0610 doi:10.1/x``)."""
     cell = cell.strip()
-    return 0 < len(cell) <= 200 and " " not in cell and any(ch.isdigit() or ch in "/:" for ch in cell)
+    if " " in cell:
+        return len(cell) <= 1000 and all(_PREFIXED.fullmatch(t) for t in cell.split())
+    return 0 < len(cell) <= 200 and any(ch.isdigit() or ch in "/:" for ch in cell)
 
 
 # -- the format --------------------------------------------------------------------------------
 
+# an OpenCitations API answer in JSON: objects with the citing and the cited paper's identifiers
+_JSON_CITATION = re.compile(r'^\s*\[\s*\{\s*(?:"[a-z_]+"\s*:\s*"[^"]*"\s*,\s*)*"(?:oci|citing|cited)"\s*:')
+
+
 def _sniff(path: Path, head: str) -> int:
-    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".edges", ".edgelist", ""):
-        return 0
     if head.lstrip()[:1] in ("[", "{"):
+        found = _JSON_CITATION.match(head)
+        return MARKED if found and '"citing"' in head and '"cited"' in head else 0
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".edges", ".edgelist", ""):
         return 0
     return SHAPED if looks_like(path, head) else 0
 
 
-FORMATS = [Format("edges", "citation edge list: citing and cited per line (CSV, TSV or whitespace; see --id-scheme)",
+FORMATS = [Format("edges", "citation edge list: citing and cited per line (CSV, TSV or whitespace; see --id-scheme), "
+                           "or the OpenCitations API's JSON answer",
                   read, (".edges", ".edgelist"), _sniff)]

@@ -16,6 +16,9 @@ def _file(path, delimiter: str, seed: int, named: bool = False) -> None:
     OpenCitations CSV's ``oci,citing,cited,...``)."""
     rng = random.Random(seed)
     papers = [f"10.1000/p{i}" for i in range(40)] + ["2312.06932", "W12345", "rD62RkufYo"]
+    papers += ["https://doi.org/10.1000/P5"]  # a paper above, written another way
+    if delimiter != " ":  # a cell listing one paper's identifiers (OpenCitations), one of them a DOI above
+        papers += ["omid:br/0610 doi:10.1000/p3 pmid:77", "omid:br/0611 pmid:78", "omid:br/0612 openalex:W12345"]
     odd = [
         lambda a, b: "# a comment",
         lambda a, b: "",
@@ -29,6 +32,7 @@ def _file(path, delimiter: str, seed: int, named: bool = False) -> None:
         lambda a, b: f'"{a}"{delimiter}{b}',                    # quoted
         lambda a, b: f"rD62RkufYo\t{b}{delimiter}{b}",          # a tab inside (an OpenReview id before it)
         lambda a, b: f"{a}{delimiter}{delimiter}{b}",           # an empty cell (or two spaces)
+        lambda a, b: f"{a}{delimiter}omid:br/0613 not-an-id",   # a list with a word in it
     ]
     lines = ["citing" + delimiter + "cited"]
     for _ in range(3000):

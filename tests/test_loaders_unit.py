@@ -7,7 +7,7 @@ import json
 import pytest
 
 from graph.papers import PaperRef
-from graph.records import Edge, Node, ReplaceEdges
+from graph.records import Citation, Edge, Node, ReplaceEdges
 from loaders import edge_list, openalex, semantic_scholar
 from loaders.registry import LoadOptions
 from loaders.bibtex import parse_bibtex
@@ -79,9 +79,26 @@ def test_semantic_scholar_nested_papers_and_citation_properties():
     ("https://openreview.net/forum?id=rD62RkufYo", PaperRef(openreview="rD62RkufYo")),
     ("12345", PaperRef(corpus="12345")),
     ("a" * 40, PaperRef(s2="a" * 40)),
+    # one paper's identifiers listed apart by spaces (the OpenCitations Index): those citegraph
+    # matches on, the first of each kind; else the first one names it
+    ("omid:br/06101801781 doi:10.7717/PeerJ-CS.421 pmid:33817056", PaperRef(doi="10.7717/peerj-cs.421")),
+    ("omid:br/06101802023 doi:10.7717/peerj-cs.163 pmid:33816816 doi:10.7287/peerj.preprints.26727v1",
+     PaperRef(doi="10.7717/peerj-cs.163")),
+    ("omid:br/0612 arxiv:2601.17238 openalex:W2611339666", PaperRef(arxiv="2601.17238", openalex="W2611339666")),
+    ("omid:br/0611 pmid:78", PaperRef(openreview="omid:br/0611")),
 ])
 def test_edge_list_identifiers(text, ref):
     assert edge_list.ref_for(text) == ref
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("omid:br/0613 not-an-id", "a prefix on each"),
+    ("10.1000/a 10.1000/b", "a prefix on each"),
+    ("omid:br/0614 doi:xyz", "not a DOI"),
+])
+def test_a_list_of_identifiers_that_is_not_one_is_rejected(text, reason):
+    with pytest.raises(edge_list.IdError, match=reason):
+        edge_list.ref_for(text)
 
 
 @pytest.mark.parametrize("batched", [False, True])  # (line by line, and in rows of many for --bulk)
@@ -104,3 +121,30 @@ def test_replace_edges_withdraw_what_a_source_no_longer_says():
     work = openalex.work_from({"id": "W5", "title": "T", "referenced_works": ["W6", "W7"]})
     replace = [r for r in work_records(work) if isinstance(r, ReplaceEdges) and r.type == "CITES"]
     assert [sorted(k.openalex for k in r.keep) for r in replace] == [["W6", "W7"]]
+
+
+@pytest.mark.parametrize("batched", [False, True])  # (line by line, and for --bulk)
+def test_an_opencitations_json_answer_is_an_edge_list_each_object_said_at_its_line(tmp_path, batched):
+    """The OpenCitations API answers in JSON by default: found by its shape whatever the file is
+    called, each object a citation; an object without both papers, or with a bad identifier, is
+    rejected at the line it starts on and the others load."""
+    import json
+
+    from loaders import detect_format, read
+    objects = [
+        {"oci": "1-2", "citing": "omid:br/1 doi:10.1000/a pmid:5", "cited": "omid:br/2 doi:10.1000/b", "creation": "2021"},
+        {"oci": "1-3", "citing": "omid:br/1 doi:10.1000/a pmid:5"},
+        {"oci": "1-4", "citing": "omid:br/1 doi:10.1000/a pmid:5", "cited": "omid:br/4 doi:nothing"},
+        {"oci": "5-2", "citing": "omid:br/5", "cited": "omid:br/2 doi:10.1000/b"},
+    ]
+    path = tmp_path / "references.json"
+    path.write_text(json.dumps(objects, indent=4), encoding="utf-8")
+    assert detect_format(str(path)) == "edges"
+    starts = [i + 1 for i, line in enumerate(path.read_text().splitlines()) if line.strip() == "{"]
+    rows = list(read(str(path), options=LoadOptions(batched=batched)))
+    rejects = [(r.line, r.reject.reason) for r in rows if r.reject]
+    assert [line for line, _ in rejects] == [starts[1], starts[2]]
+    assert "citing" in rejects[0][1] and "not a DOI" in rejects[1][1]
+    cites = [(r.line, rec.citing, rec.cited) for r in rows for rec in r.records if isinstance(rec, Citation)]
+    assert cites == [(starts[0], PaperRef(doi="10.1000/a"), PaperRef(doi="10.1000/b")),
+                     (starts[3], PaperRef(openreview="omid:br/5"), PaperRef(doi="10.1000/b"))]

@@ -321,3 +321,27 @@ def test_opencitations_csv_cites_by_the_columns_its_header_names(graph, name):
     assert {(r["a"], r["b"]) for r in got} == want and len(got) == len(want)
     papers = run(graph, "MATCH (p:Paper) RETURN p.doi AS doi")
     assert sorted(r["doi"] for r in papers) == sorted({doi for pair in want for doi in pair})  # no OCI a paper
+
+
+@pytest.mark.parametrize("name", ["opencitations-v2-api.json", "opencitations-v2-api.csv"])
+def test_opencitations_v2_cells_list_each_papers_identifiers(graph, name):
+    """The OpenCitations Index API (v2) names each paper by all its identifiers in one cell
+    (``omid:br/061… doi:10.… pmid:…``, one of them listing a second, preprint DOI), as JSON by
+    default or as CSV: each paper is one node known by its first DOI, read here with the json and
+    csv modules and a regular expression."""
+    import csv
+    import json
+    import re
+
+    path = REAL / "edges" / name
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = json.load(f) if name.endswith(".json") else list(csv.DictReader(f))
+    first_doi = lambda cell: re.search(r"(?:^| )doi:(\S+)", cell).group(1).lower()
+    want = {(first_doi(r["citing"]), first_doi(r["cited"])) for r in rows}
+    summary = graph.load([path])
+    assert summary.rejected == 0 and not summary.warnings
+    got = run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.doi AS a, b.doi AS b, a.id AS id")
+    assert {(r["a"], r["b"]) for r in got} == want and len(got) == len(want) == 6
+    papers = run(graph, "MATCH (p:Paper) RETURN p.doi AS doi, p.id AS id")
+    assert sorted(r["doi"] for r in papers) == sorted({doi for pair in want for doi in pair})
+    assert all(r["id"] == "doi:" + r["doi"] for r in papers)  # no paper named by a whole cell
