@@ -12,6 +12,9 @@ known by the DOI, arXiv and OpenAlex ids among them (the first of each kind),
 or, when it lists none, by its first identifier (``omid:br/061…``). The
 OpenCitations API's JSON answer (an array of ``{"oci", "citing", "cited", ...}``)
 is read the same way, each object's line named in what is said about it.
+SNAP's arXiv citation networks (cit-HepTh, cit-HepPh) are found by their header
+comment: their numbers are old-style arXiv ids with the leading zeros left out
+(``1001`` is ``hep-th/0001001``), read so unless ``--id-scheme`` says otherwise.
 ``--id-scheme`` says what the identifiers are:
 
 * ``auto`` (default): recognised per value: a DOI (``10.…`` or a doi.org URL),
@@ -55,10 +58,29 @@ class IdError(ValueError):
     pass
 
 
+# SNAP's arXiv citation networks, by the header comment each starts with: the archive their numbers are of
+_SNAP_ARCHIVES = (("Paper citation network of Arxiv High Energy Physics Theory category", "hep-th"),
+                  ("Paper citation network of Arxiv High Energy Physics category", "hep-ph"))
+_SNAP = "snap:"  # the scheme of such a file: "snap:hep-th"
+
+
+def snap_archive(path) -> str | None:
+    """The arXiv archive a SNAP citation network's numbers are of (``hep-th``), from the comments
+    it starts with; None for any other file."""
+    with open(path, "rb") as f:
+        head = f.read(4096).decode("utf-8", "replace")
+    comments = "\n".join(line for line in head.splitlines()[:10] if line.startswith("#"))
+    return next((archive for marker, archive in _SNAP_ARCHIVES if marker in comments), None)
+
+
 def ref_for(value: str, scheme: str = "auto") -> PaperRef:
     text = value.strip()
     if not text:
         raise IdError("empty identifier")
+    if scheme.startswith(_SNAP):  # SNAP's numbers: old-style arXiv ids, leading zeros left out
+        if not text.isdigit() or len(text) > 7:
+            raise IdError(f"{text!r} is not a paper of SNAP's arXiv network (a number of up to 7 digits)")
+        return PaperRef(arxiv=f"{scheme[len(_SNAP):]}/{text.zfill(7)}")
     if scheme == "raw":
         return _named(PaperRef.from_id(text), text)
     if scheme == "auto" and " " in text:
@@ -228,6 +250,12 @@ def read(path, source: str, options) -> Iterator[Row]:
     if scheme not in SCHEMES:
         raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
     json_answer = _is_json(path)
+    archive = snap_archive(path) if scheme == "auto" and not json_answer else None
+    if archive:
+        scheme = _SNAP + archive
+        yield Row(source, None, lines=0, warnings=[
+            f"a SNAP arXiv citation network (its header says so): its numbers are read as arXiv "
+            f"{archive} ids ({archive}/0001001 for 1001); --id-scheme reads them otherwise"])
     if options.batched and not json_answer:  # (an API's answer is small: its citations one by one)
         yield from _read_batched(path, source, scheme)
         return

@@ -148,3 +148,26 @@ def test_an_opencitations_json_answer_is_an_edge_list_each_object_said_at_its_li
     cites = [(r.line, rec.citing, rec.cited) for r in rows for rec in r.records if isinstance(rec, Citation)]
     assert cites == [(starts[0], PaperRef(doi="10.1000/a"), PaperRef(doi="10.1000/b")),
                      (starts[3], PaperRef(openreview="omid:br/5"), PaperRef(doi="10.1000/b"))]
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_snap_arxiv_network_is_read_as_arxiv_ids_only_when_its_header_says_so(tmp_path, batched):
+    """SNAP's cit-HepTh header makes its numbers hep-th ids; a line that is no such number is
+    rejected at its line; the same numbers without the header are what --id-scheme says."""
+    head = ("# Directed graph (each unordered pair of nodes is saved once): Cit-HepTh.txt \n"
+            "# Paper citation network of Arxiv High Energy Physics Theory category\n"
+            "# Nodes: 27770 Edges: 352807\n# FromNodeId\tToNodeId\n")
+    path = tmp_path / "Cit-HepTh.txt"
+    path.write_text(head + "1001\t9304045\n1001\tW123\n9304045\t11\n", encoding="utf-8")
+    rows = list(edge_list.read(path, "Cit-HepTh.txt", LoadOptions(batched=batched)))
+    assert [r.reject.line for r in rows if r.reject] == [6]
+    assert any("hep-th ids" in w for r in rows for w in r.warnings)
+    refs = set()
+    for row in rows:
+        for rec in row.records:
+            refs |= {rec.citing, rec.cited} if isinstance(rec, Citation) else {ref for ref, _ in rec.refs.values()}
+    assert refs == {PaperRef(arxiv="hep-th/0001001"), PaperRef(arxiv="hep-th/9304045"), PaperRef(arxiv="hep-th/0000011")}
+    plain = tmp_path / "plain.txt"
+    plain.write_text("1001\t9304045\n", encoding="utf-8")
+    rows = list(edge_list.read(plain, "plain.txt", LoadOptions(id_scheme="s2")))
+    assert [(rec.citing, rec.cited) for r in rows for rec in r.records] == [(PaperRef(corpus="1001"), PaperRef(corpus="9304045"))]

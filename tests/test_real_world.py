@@ -345,3 +345,21 @@ def test_opencitations_v2_cells_list_each_papers_identifiers(graph, name):
     papers = run(graph, "MATCH (p:Paper) RETURN p.doi AS doi, p.id AS id")
     assert sorted(r["doi"] for r in papers) == sorted({doi for pair in want for doi in pair})
     assert all(r["id"] == "doi:" + r["doi"] for r in papers)  # no paper named by a whole cell
+
+
+def test_snap_cit_hepph_numbers_are_arxiv_ids_of_its_archive(graph):
+    """SNAP's cit-HepPh (the first 94 citations of the real file) numbers papers by their old-style
+    arXiv ids without the leading zeros (2171 is hep-ph/0002171): its header comment says which
+    network it is, and the load says how it read the numbers. Read here by splitting the lines.
+    (`load --bulk` reads it the same: tests/test_bulk.py loads every real edge list both ways.)"""
+    path = REAL / "edges" / "snap-cit-HepPh-head.txt"
+    lines = [l.split("\t") for l in path.read_text().splitlines() if not l.startswith("#")]
+    want = {(f"hep-ph/{int(a):07d}", f"hep-ph/{int(b):07d}") for a, b in lines}
+    summary = graph.load([path])
+    assert summary.rejected == 0 and len(want) == len(lines) == 94
+    assert [w["warning"] for w in summary.warnings] == [
+        "a SNAP arXiv citation network (its header says so): its numbers are read as arXiv hep-ph ids "
+        "(hep-ph/0001001 for 1001); --id-scheme reads them otherwise"]
+    got = run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.arxiv_id AS a, b.arxiv_id AS b")
+    assert {(r["a"], r["b"]) for r in got} == want and len(got) == len(want)
+    assert run(graph, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == len({x for pair in want for x in pair})
