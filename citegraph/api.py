@@ -66,6 +66,7 @@ class LoadSummary:
     seconds: float = 0.0
     # --bulk: seconds of each step (read, csv, import, restart, indexes, counts)
     phases: dict = field(default_factory=dict)
+    tip: str | None = None  # a faster way to do what this load did (a long first load into an empty graph)
 
     def reject(self, reject: dict, rejects_file=None) -> None:
         """Record a reject ({source, line, reason[, raw]}); ``--rejects`` keeps the raw row too."""
@@ -79,7 +80,21 @@ class LoadSummary:
             "rejects": self.rejects, "warnings": self.warnings, "files": self.files, "skipped": self.skipped,
             **self.counts, "seconds": round(self.seconds, 3),
             **({"phases": {k: round(v, 3) for k, v in self.phases.items()}} if self.phases else {}),
+            **({"tip": self.tip} if self.tip else {}),
         }
+
+
+# A Cypher load into an empty graph that took this long is pointed to neo4j-admin import
+# (`--bulk` built the benchmark's 100k papers and their citations 4.7x faster: docs/performance.md)
+BULK_TIP_SECONDS = 120.0
+
+
+def _bulk_tip(managed: bool) -> str:
+    if managed:
+        return ("tip: this was a first load into an empty graph; `citegraph load --bulk` builds one with "
+                "neo4j-admin import, several times faster for large loads (docs/performance.md)")
+    return ("tip: this was a first load into an empty graph; `citegraph load --import-files DIR` writes "
+            "the files neo4j-admin import builds a database from, several times faster for large loads")
 
 
 # + the date: the `sources` of what enrich loads
@@ -136,6 +151,8 @@ class CiteGraph:
                 self._bulk(files, fmt, options, summary, rejects_file, show)
             else:
                 self.ensure_schema()
+                empty = not self.driver.execute_query("MATCH (n) RETURN count(n) > 0 AS any",
+                                                      database_=self.database).records[0]["any"]
                 options = dataclasses.replace(options, unchanged=_HeldRows(self))
                 # the rows parsed by a second process while this one writes, when that process
                 # can open a connection of its own (to skip rows the graph holds already)
@@ -160,6 +177,8 @@ class CiteGraph:
             if rejects_file:
                 rejects_file.close()
         summary.seconds = time.perf_counter() - started
+        if not bulk and empty and summary.seconds >= BULK_TIP_SECONDS:
+            summary.tip = _bulk_tip(managed=self._settings is not None and self._settings.home is not None)
         return summary
 
     def _bulk(self, files, fmt, options, summary: LoadSummary, rejects_file, show: bool) -> None:

@@ -421,6 +421,8 @@ def load(paths, fmt, conference, source, id_scheme, of_paper, rejects, batch_siz
                 click.echo("  " + ", ".join(f"{BULK_PHASES.get(k, k)} {v:.1f} s" for k, v in summary.phases.items()))
                 click.echo("  the full-text indexes (search, find-author) fill on in the background; "
                            "a search waits for them")
+            if summary.tip:
+                click.echo("  " + summary.tip)
         for r in summary.rejects[:20]:
             where = f"{r['source']}:{r['line']}" if r["line"] is not None else r["source"]
             click.echo(f"  rejected {where}: {r['reason']}", err=True)
