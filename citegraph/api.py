@@ -36,7 +36,7 @@ from citegraph.server import ManagedServer, cache_dir as server_cache_dir
 from citegraph.server.admin_import import import_finished, import_script, run_import, unfinished_import
 from graph import killpoints
 from graph.bulk import ARRAY, BulkWriter
-from graph.collector import collection_paused
+from graph.collector import collection_paused, collection_relaxed
 from graph.counts import refresh_counts, refresh_stats
 from graph.lazy import HIDDEN, lazy
 from graph.model import COMMUNITY_LABELS  # noqa: F401  (the community methods' labels, for the command line)
@@ -157,19 +157,21 @@ class CiteGraph:
                 # the rows parsed by a second process while this one writes, when that process
                 # can open a connection of its own (to skip rows the graph holds already)
                 ahead = self._settings is not None and read_ahead_available()
-                for path in files:
-                    # one writer per file: its batches are committed before the next file starts
-                    writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
-                    try:
-                        with writer:
-                            _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=ahead)
-                    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
-                        raise Interrupted("interrupted: " + _committed(summary, path, writer)) from None
-                    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
-                        # the driver retried for its max_transaction_retry_time; the server stayed away
-                        raise LoadError(f"the Neo4j server went away during the load ({exc}); "
-                                        + _committed(summary, path, writer)) from None
-                    self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
+                # (the reading process, forked inside, collects as rarely)
+                with collection_relaxed():
+                    for path in files:
+                        # one writer per file: its batches are committed before the next file starts
+                        writer = GraphWriter(self.driver, self.database, source=None, batch_size=batch_size)
+                        try:
+                            with writer:
+                                _load_file(path, fmt, options, summary, rejects_file, show, writer, ahead=ahead)
+                        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is in the graph
+                            raise Interrupted("interrupted: " + _committed(summary, path, writer)) from None
+                        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as exc:
+                            # the driver retried for its max_transaction_retry_time; the server stayed away
+                            raise LoadError(f"the Neo4j server went away during the load ({exc}); "
+                                            + _committed(summary, path, writer)) from None
+                        self._written(writer.written, summary, rejects_file, writer.source or Path(path).name)
                 killpoints.point("load.venue_stats")
                 # the venues and Hub accounts this load's writes marked (or an interrupted load's left marked)
                 refresh_stats(self.driver, self.database, pending_only=True)

@@ -349,6 +349,32 @@ def test_the_collector_paused_for_a_bulk_load_runs_again_after_it_even_when_the_
         gc.enable()
 
 
+def test_a_relaxed_collector_still_collects_cycles_and_its_thresholds_come_back(monkeypatch):
+    """A live load collects less eagerly (graph.collector.collection_relaxed): cycles made inside
+    are still found by the collector, and the thresholds a program set are its own again after,
+    even when the load fails."""
+    import gc
+    import weakref
+
+    from graph.collector import RELAXED_THRESHOLD, collection_relaxed
+
+    class Cell:
+        pass
+
+    before = gc.get_threshold()
+    with pytest.raises(LoadError):
+        with collection_relaxed():
+            assert gc.isenabled() and gc.get_threshold() == (max(before[0], RELAXED_THRESHOLD), *before[1:])
+            cell = Cell()
+            cell.me = cell  # a cycle: only the collector frees it
+            gone = weakref.ref(cell)
+            del cell
+            held = [[None] for _ in range(RELAXED_THRESHOLD * 3)]  # (objects kept: collections run)
+            assert gone() is None and held
+            raise LoadError("a file that cannot be read")
+    assert gc.get_threshold() == before
+
+
 def test_an_edge_list_that_cannot_be_read_on_keeps_the_lines_before(tmp_path, monkeypatch):
     """A file that fails midway (here an identifier the normaliser chokes on) costs only the rest
     of that file: the citations read before it are written, as they are when read line by line."""
