@@ -613,6 +613,33 @@ def _identifier_like(cell: str) -> bool:
     return 0 < len(cell) <= 200 and any(ch.isdigit() or ch in "/:" for ch in cell)
 
 
+# -- the field map (docs/fields.md) ---------------------------------------------------------------
+
+# An edge list's columns, found by the header's names (else the first two), and the identifiers
+# an OpenCitations v2 cell lists; docs/fields.md is checked against these tables by a test.
+FIELDS = {
+    "citing": "the citing Paper: CITES from it (also `citing_id`, `citingcorpusid`, `source`, `src`, `from`, "
+              "`paper`; without a header, the first column)",
+    "cited": "the cited Paper: CITES to it (also `cited_id`, `citedcorpusid`, `target`, `dst`, `to`, "
+             "`reference`; without a header, the second column)",
+    "doi:…": "in a cell that lists a paper's identifiers (OpenCitations v2): Paper.doi (identity; the first DOI)",
+    "arxiv:…": "in such a cell: Paper.arxiv_id (identity)",
+    "openalex:…": "in such a cell: Paper.openalex_id (identity)",
+    "omid:…": "in such a cell: the paper's id when the cell lists no DOI, arXiv or OpenAlex id",
+    "# Paper citation network of Arxiv High Energy Physics …": "SNAP's cit-HepTh and cit-HepPh: their numbers "
+                                                                "read as arXiv hep-th or hep-ph ids (Paper.arxiv_id)",
+}
+DROPPED = {
+    "oci": "the citation's own id: a CITES relationship is known by its two papers",
+    "creation": "the citing paper's publication date, a fact of that paper (not of a citation row)",
+    "timespan": "follows from the two papers' dates",
+    "journal_sc": "a flag that follows from the two papers' venues",
+    "author_sc": "a flag that follows from the two papers' authors (AUTHORED answers it)",
+    "pmid:…": "PubMed ids are not matched on; the cell's other identifiers name the paper",
+    "other columns": "ignored",
+}
+
+
 # -- the format --------------------------------------------------------------------------------
 
 # an OpenCitations API answer in JSON: objects with the citing and the cited paper's identifiers

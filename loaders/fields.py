@@ -7,7 +7,7 @@ fields of a parsed document no table covers (the tests run it over every test fi
 
 from __future__ import annotations
 
-from loaders import bibtex, hub_api, openalex, paper_dataset, semantic_scholar
+from loaders import bibtex, edge_list, hub_api, openalex, paper_dataset, semantic_scholar
 
 SOURCES = (
     ("Paper-dataset rows (JSON Lines, JSON, CSV, Parquet, viewer dump, `datasets`)", paper_dataset),
@@ -15,6 +15,7 @@ SOURCES = (
     ("OpenAlex works", openalex),
     ("Semantic Scholar Graph API", semantic_scholar),
     ("Hugging Face Hub API (saved by `citegraph enrich hub`)", hub_api),
+    ("Citation edge lists (CSV, TSV, whitespace; OpenCitations CSV and API answers; SNAP)", edge_list),
 )
 
 

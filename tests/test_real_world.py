@@ -212,7 +212,9 @@ def test_institution_collaborations(graph):
 # -- the field maps ------------------------------------------------------------------------------
 
 def test_every_field_of_every_test_file_is_mapped_or_dropped():
-    from loaders import bibtex, openalex, paper_dataset, semantic_scholar
+    import csv
+
+    from loaders import bibtex, edge_list, openalex, paper_dataset, semantic_scholar
     from loaders.fields import paths, uncovered
 
     missing = {}
@@ -229,6 +231,10 @@ def test_every_field_of_every_test_file_is_mapped_or_dropped():
     sample = DATA.parent.parent / "samples" / "neurips2023-workshops.jsonl"
     rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
     missing[sample.name] = uncovered(paper_dataset, {k for r in rows for k in r})
+    for path in (REAL / "edges").glob("opencitations-*"):  # (the CSV's header, the JSON answer's keys)
+        with open(path, newline="", encoding="utf-8") as f:
+            fields = set(json.load(f)[0]) if path.suffix == ".json" else set(next(csv.reader(f)))
+        missing[path.name] = uncovered(edge_list, fields)
     assert not {k: v for k, v in missing.items() if v}
 
 
