@@ -85,7 +85,8 @@ class LoadSummary:
 
 
 # A Cypher load into an empty graph that took this long is pointed to neo4j-admin import
-# (`--bulk` built the benchmark's 100k papers and their citations 4.7x faster: docs/performance.md)
+# (the benchmark's million papers and citations: 480 s by `--bulk`, 3,188 s by Cypher loads on
+# the same day; docs/performance.md)
 BULK_TIP_SECONDS = 120.0
 
 
