@@ -200,6 +200,7 @@ def test_a_failed_analysis_stops_the_communities_process_instead_of_waiting_for_
     in their own process: that process is ended and the failure raised at once. A failure in
     that process is raised here, with its reason."""
     import os
+    import threading
     import time
     from citegraph.analysis import igraph_backend
     G = nx.relabel_nodes(nx.path_graph(6), lambda i: f"a{i}")
@@ -217,8 +218,19 @@ def test_a_failed_analysis_stops_the_communities_process_instead_of_waiting_for_
 
     monkeypatch.setattr(igraph_backend, "_membership", slow_communities)
     monkeypatch.setattr(igraph_backend, "to_igraph", failing_graph)
-    with pytest.raises(ValueError, match="could not be built"):
-        igraph_backend.measures(projection, 7, None, "louvain", concurrent=True)
+    raised: list = []
+
+    def analysis():
+        try:
+            igraph_backend.measures(projection, 7, None, "louvain", concurrent=True)
+        except BaseException as exc:  # (what the analysis raised, for the test to look at)
+            raised.append(exc)
+
+    running = threading.Thread(target=analysis, daemon=True)  # (a regression fails here, not hangs)
+    running.start()
+    running.join(120)
+    assert not running.is_alive(), "the failed analysis waited for the communities' process"
+    assert len(raised) == 1 and isinstance(raised[0], ValueError) and "could not be built" in str(raised[0])
     with pytest.raises(ProcessLookupError):  # ended and reaped, not left sleeping
         os.kill(int(started.read_text()), 0)
 
