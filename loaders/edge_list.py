@@ -64,12 +64,11 @@ _SNAP_ARCHIVES = (("Paper citation network of Arxiv High Energy Physics Theory c
 _SNAP = "snap:"  # the scheme of such a file: "snap:hep-th"
 
 
-def snap_archive(path) -> str | None:
+def _snap_archive(head: bytes) -> str | None:
     """The arXiv archive a SNAP citation network's numbers are of (``hep-th``), from the comments
-    it starts with; None for any other file."""
-    with open(path, "rb") as f:
-        head = f.read(4096).decode("utf-8", "replace")
-    comments = "\n".join(line for line in head.splitlines()[:10] if line.startswith("#"))
+    its first bytes start with; None for any other file."""
+    lines = head.decode("utf-8", "replace").splitlines()[:10]
+    comments = "\n".join(line for line in lines if line.startswith("#"))
     return next((archive for marker, archive in _SNAP_ARCHIVES if marker in comments), None)
 
 
@@ -240,17 +239,18 @@ def _json_lines(path, source: str) -> Iterator[tuple[int, list | Reject, str]]:
         yield line, [c.strip() for c in cells], raw.raw or ""
 
 
-def _is_json(path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+def _is_json(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
 
 
 def read(path, source: str, options) -> Iterator[Row]:
     scheme = options.id_scheme or "auto"
     if scheme not in SCHEMES:
         raise ValueError(f"unknown id scheme {scheme!r}; known: {', '.join(SCHEMES)}")
-    json_answer = _is_json(path)
-    archive = snap_archive(path) if scheme == "auto" and not json_answer else None
+    with open(path, "rb") as f:
+        head = f.read(4096)  # (what the file is: a JSON answer, SNAP's network, lines)
+    json_answer = _is_json(head)
+    archive = _snap_archive(head) if scheme == "auto" and not json_answer else None
     if archive:
         scheme = _SNAP + archive
         yield Row(source, None, lines=0, warnings=[
