@@ -2,10 +2,11 @@
 
 ``top-authors``, ``most-cited`` and ``top-artifacts`` rank every author, paper or artifact;
 counting relationships at query time reads them all (seconds at a million papers). With the count stored and
-indexed, the ranking is an index walk in descending order. Every statement that adds or
-removes a counted relationship recounts its node in the same transaction (the writer's
-edges and withdrawals, paper merges); ``refresh_counts`` recounts a whole graph (after
-``neo4j-admin import``, or for a graph written by other means).
+indexed, the ranking is an index walk in descending order. Every statement that adds a
+counted relationship raises its node's count by one for each it created, and every statement
+that removes or moves some (withdrawals, paper merges) recounts the node, in the same
+transaction; ``refresh_counts`` recounts a whole graph (after ``neo4j-admin import``, or for a
+graph written by other means: ``citegraph stats --recount``).
 
 Venue statistics (``graph.model.VENUE_STATS``: papers, and how many have an arXiv id, a
 paper page, code, Hub artifacts) depend on facts of every paper of the venue, which any source

@@ -169,3 +169,45 @@ def test_a_paper_two_loads_create_at_once_under_different_ids_becomes_one(graph,
     cited = run(graph, "MATCH (:Paper {id: 'OtherPaper1'})-[:CITES]->(p:Paper) RETURN p.arxiv_id AS a")
     assert cited == [{"a": "2401.01234"}]
     assert stale_counts(graph) == []
+
+
+def test_two_loads_adding_a_papers_first_references_at_once_write_each_citation_once(graph, tmp_path):
+    """A citing paper with no references yet gets them by CREATE (``graph.writer.citation_statement``):
+    a second load writing some of the same references at that moment must wait for the first and
+    then MERGE, not create the citation twice."""
+    import threading
+
+    from graph.writer import citation_statement
+    from test_kill_points import run
+
+    edges = tmp_path / "stubs.csv"  # four papers; 10.1234/a cites nothing yet
+    edges.write_text("citing,cited\n10.1234/b1,10.1234/a\n10.1234/b2,10.1234/b3\n")
+    graph.load([edges])
+
+    def rows(*cited):
+        return [{"start": "doi:10.1234/a", "cites": [{"end": f"doi:10.1234/{c}", "props": {}, "src": None} for c in cited]}]
+
+    first_session = graph.driver.session(database=graph.database)
+    first = first_session.begin_transaction()
+    first.run(citation_statement(), rows=rows("b1", "b2"), source="one.csv").consume()
+    second_done = []
+
+    def second():
+        with graph.driver.session(database=graph.database) as session:
+            session.run(citation_statement(), rows=rows("b2", "b3"), source="two.csv").consume()
+        second_done.append(True)
+
+    other = threading.Thread(target=second)
+    other.start()
+    other.join(2)  # it reads whether the paper has references, after the first transaction's lock
+    assert not second_done, "the second load did not wait for the first one's lock on the citing paper"
+    first.commit()
+    first_session.close()
+    other.join(60)
+    assert second_done
+    got = run(graph, "MATCH (:Paper {id: 'doi:10.1234/a'})-[r:CITES]->(b) RETURN b.id AS b, r.sources AS sources "
+                     "ORDER BY b, sources")
+    assert got == [{"b": "doi:10.1234/b1", "sources": ["one.csv"]},
+                   {"b": "doi:10.1234/b2", "sources": ["one.csv", "two.csv"]},
+                   {"b": "doi:10.1234/b3", "sources": ["two.csv"]}]
+    assert stale_counts(graph) == []

@@ -5,7 +5,8 @@ import pytest
 
 from graph.papers import PaperRef
 from graph.records import Edge, Node, ReplaceEdges
-from graph.writer import BatchNotes, GraphWriter, create_node_statement, edge_statement, node_statement, replace_statement
+from graph.writer import (BatchNotes, GraphWriter, citation_statement, create_node_statement, edge_statement, node_statement,
+                          replace_statement)
 
 
 def statements(records, ids=None, new_ids=frozenset()):
@@ -60,12 +61,29 @@ def test_withdrawals_come_before_the_writes_and_skip_new_papers():
     assert out[queries[0]] == [{"anchor": "a", "keep": ["ada"]}]  # b is new: nothing to withdraw
 
 
-def test_kept_counts_are_recounted_by_the_statements_that_change_them():
+def test_kept_counts_are_raised_by_the_statements_that_add_relationships_and_recounted_on_withdrawal():
     authored = edge_statement("AUTHORED", "Author", "Paper")
-    assert "paper_count" in authored and "COUNT {" in authored
+    assert "ON CREATE SET a.`paper_count` = coalesce(a.`paper_count`, 0) + 1" in authored
+    assert "a.`paper_count` = coalesce(a.`paper_count`, 0) + 1" in edge_statement("AUTHORED", "Author", "Paper", create=True)
     cites = edge_statement("CITES", "Paper", "Paper")
     assert "citation_count" in cites and "paper_count" not in cites
-    assert "COUNT {" not in edge_statement("PRESENTED_AT", "Paper", "Venue")
+    assert "citation_count" not in edge_statement("PRESENTED_AT", "Paper", "Venue")
+    assert "COUNT {" in replace_statement("AUTHORED", "Paper", "Author", False)
+
+
+def test_citations_between_known_papers_are_one_row_per_citing_paper():
+    a, b, c, d = (PaperRef.make(doi=f"10.1234/{x}") for x in "abcd")
+    ids = {a: "doi:a", b: "doi:b", c: "doi:c", d: "doi:d"}
+    out, _ = statements([Edge("CITES", "Paper", a, "Paper", b), Edge("CITES", "Paper", c, "Paper", b),
+                         Edge("CITES", "Paper", a, "Paper", d, {"context": "x"}),
+                         Edge("CITES", "Paper", a, "Paper", b)], ids=ids)  # (the same citation twice: once)
+    assert out == {citation_statement(): [
+        {"start": "doi:a", "cites": [{"end": "doi:b", "props": {}, "src": None},
+                                     {"end": "doi:d", "props": {"context": "x"}, "src": None}]},
+        {"start": "doi:c", "cites": [{"end": "doi:b", "props": {}, "src": None}]}]}
+    # a citation with a paper new in the batch is a CREATE on its own row, as before
+    out, _ = statements([Edge("CITES", "Paper", a, "Paper", b)], ids=ids, new_ids={"doi:b"})
+    assert list(out) == [edge_statement("CITES", "Paper", "Paper", create=True)]
 
 
 def test_labels_and_types_come_only_from_the_model():
