@@ -2,10 +2,13 @@
 
 Records are grouped per node label and per (relationship type, start label,
 end label), and each group becomes one ``UNWIND $rows AS row MERGE ...``
-statement. A batch of rows is written in one transaction function
-(``session.execute_write``), which the driver retries on transient errors: every
-statement is a MERGE, so running it twice is harmless. Values only ever travel
-as parameters; labels and types come from the model (``graph.model``).
+statement (``CREATE`` where nothing can exist yet: papers new in the batch and
+their relationships, the references of a paper that has none). A batch of rows is
+written in one transaction function (``session.execute_write``), which the driver
+retries on transient errors: a retry starts from a rolled-back transaction and the
+graph as it is, and loading the same rows again MERGEs, so writing twice is harmless.
+Values only ever travel as parameters; labels and types come from the model
+(``graph.model``).
 """
 
 from __future__ import annotations
