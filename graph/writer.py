@@ -13,6 +13,7 @@ Values only ever travel as parameters; labels and types come from the model
 
 from __future__ import annotations
 
+import functools
 import queue
 import random
 import threading
@@ -112,6 +113,19 @@ def _marks(rel: str, start: str) -> str:
     return tail + (" " + mark("a") if counted_paper else "")
 
 
+def _merged(rel: str, raised: str) -> str:
+    """MERGE of the row's relationship, its sources added to, the counts raised when created."""
+    return (f"MERGE (a)-[r:`{rel}`]->(b) " + (f"ON CREATE SET {raised} " if raised else "")
+            + f"SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}")
+
+
+def _created(rel: str, raised: str) -> str:
+    """CREATE of the row's relationship (nothing can hold it yet), the counts raised."""
+    return (f"CREATE (a)-[r:`{rel}`]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source])"
+            + (f", {raised}" if raised else ""))
+
+
+@functools.cache
 def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
     """MERGE the relationship, or CREATE it when one end is a paper new in this batch; the kept
     counts at its ends are raised by one for each relationship created."""
@@ -122,15 +136,10 @@ def edge_statement(rel: str, start: str, end: str, create: bool = False) -> str:
             f"MATCH (a:`{start}` {{`{_key_of(start)}`: row.start}}) "
             f"MATCH (b:`{end}` {{`{_key_of(end)}`: row.end}}) ")
     raised = _raised(_counted(rel, start, end))
-    if create:
-        statement = (head + f"CREATE (a)-[r:`{rel}`]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source])"
-                     + (f", {raised}" if raised else ""))
-    else:
-        statement = (head + f"MERGE (a)-[r:`{rel}`]->(b) " + (f"ON CREATE SET {raised} " if raised else "")
-                     + f"SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}")
-    return statement + _marks(rel, start)
+    return head + (_created(rel, raised) if create else _merged(rel, raised)) + _marks(rel, start)
 
 
+@functools.cache
 def citation_statement() -> str:
     """CITES between papers the graph holds; a row is a citing paper and the papers it cites
     (``cites``). A paper with no references in the graph yet (every paper of a first citation
@@ -144,11 +153,8 @@ def citation_statement() -> str:
             f"SET a.`{PENDING}` = a.`{PENDING}` "
             "WITH a, row.cites AS cites, EXISTS { (a)-[:CITES]->() } AS had "
             "UNWIND cites AS row MATCH (b:Paper {id: row.end}) "
-            "FOREACH (_ IN CASE WHEN had THEN [1] ELSE [] END | "
-            f"MERGE (a)-[r:CITES]->(b) ON CREATE SET {raised} "
-            f"SET r += row.props, r.sources = {_ADD_SOURCE.format(v='r')}) "
-            "FOREACH (_ IN CASE WHEN had THEN [] ELSE [1] END | "
-            f"CREATE (a)-[r:CITES]->(b) SET r = row.props, r.sources = coalesce(row.src, [$source]), {raised})")
+            f"FOREACH (_ IN CASE WHEN had THEN [1] ELSE [] END | {_merged('CITES', raised)}) "
+            f"FOREACH (_ IN CASE WHEN had THEN [] ELSE [1] END | {_created('CITES', raised)})")
 
 
 def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) -> str:
