@@ -175,7 +175,9 @@ def move_relationships(driver: neo4j.Driver, database: str | None, keep: str, go
 
 
 class PaperResolver:
-    """Maps the PaperRefs of a batch to node ids (see the module docstring).
+    """Maps the PaperRefs of a batch to node ids (see the module docstring): ``find`` asks the
+    graph about their identifiers, ``graph.paper_identity.resolve`` plans, ``apply`` carries the
+    plan's merges and renames out in the batch's transaction.
 
     Keeps a bounded cache of identifier -> id so that a load does not ask the
     database twice about the same paper, and memory stays flat on long loads.
@@ -184,8 +186,6 @@ class PaperResolver:
     def __init__(self, cache_size: int = 200_000):
         self.cache: OrderedDict = OrderedDict()
         self.cache_size = cache_size
-        self.new_ids: set = set()
-        self.created_or_renamed: set = set()  # the last batch's papers that got an id (heal_duplicates)
         self.moved: set = set()  # heavy merges whose relationships were moved (``HeavyMerges``)
 
     def commit(self, learned: dict) -> None:
@@ -218,12 +218,10 @@ class PaperResolver:
                 found.setdefault((kind, record["v"]), record["id"])
         return found
 
-    def resolve(self, tx, refs: set) -> tuple[dict, dict]:
-        """PaperRef -> final node id, merging and re-keying nodes in ``tx`` as the identity engine
-        (``graph.paper_identity``) plans.
-
-        Returns the mapping and what to ``commit`` to the cache once ``tx`` has committed.
-        """
+    def find(self, tx, refs: set) -> tuple[dict, dict]:
+        """What the graph knows of a batch's references: (kind, value) -> id of the paper with
+        that identifier, and title slug -> (id, BibTeX key) of a paper known only by its title
+        (``paper_identity.resolve`` makes the batch's plan from them)."""
         pairs, titles = paper_identity.lookups(refs)
         existing = self.lookup(tx, pairs)
         title_only = {}
@@ -231,7 +229,11 @@ class PaperResolver:
             for record in tx.run("UNWIND $values AS v MATCH (p:Paper {title_key: v}) WHERE p.id STARTS WITH 'title:' "
                                  "RETURN v, p.id AS id, p.bibtex_key AS key", values=list(titles)):
                 title_only.setdefault(record["v"], (record["id"], record["key"]))
-        plan = paper_identity.resolve(refs, existing, title_only)
+        return existing, title_only
+
+    def apply(self, tx, plan: paper_identity.Plan) -> dict:
+        """Merge and re-key nodes in ``tx`` as the identity engine (``graph.paper_identity``)
+        planned; returns what to ``commit`` to the cache once ``tx`` has committed."""
         if plan.merges:
             pairs = heavy(tx, list(plan.merges), self.moved)
             if pairs:
@@ -241,9 +243,7 @@ class PaperResolver:
         for old, new in plan.renames:
             tx.run("MATCH (p:Paper {id: $old}) SET p.id = $new", old=old, new=new).consume()
         record_evidence(tx, plan.evidence)
-        self.new_ids = plan.new  # papers this batch creates: their relationships need no MERGE
-        self.created_or_renamed = plan.new | {new for _, new in plan.renames}
-        return plan.ids, {**plan.learned, None: plan.stale}
+        return {**plan.learned, None: plan.stale}
 
 
 # -- papers written twice by loads running at the same time --------------------------------

@@ -7,6 +7,8 @@ their relationships, the references of a paper that has none). A batch of rows i
 written in one transaction function (``session.execute_write``), which the driver
 retries on transient errors: a retry starts from a rolled-back transaction and the
 graph as it is, and loading the same rows again MERGEs, so writing twice is harmless.
+While one batch commits, the next is planned in a second thread from identifiers looked up
+in the committing batch's transaction; a retry drops that plan and makes it again.
 Values only ever travel as parameters; labels and types come from the model
 (``graph.model``).
 """
@@ -19,9 +21,10 @@ import random
 import threading
 import time
 from collections import OrderedDict, defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from graph import killpoints
+from graph import killpoints, paper_identity
 from graph.counts import PENDING, VENUE_FACTS, counted_at, mark, mark_owners_of, recount
 from graph.identity import PREFERRED_NAME_CYPHER, fold_create_props
 from graph.lazy import lazy
@@ -203,6 +206,19 @@ class BatchNotes:
     withdraws: bool = False  # it withdraws relationships, which may remove papers only this source named
 
 
+@dataclass
+class Batch:
+    """Records to write in one transaction, with the rows they came from."""
+
+    records: list
+    source: str | None
+    rows: int = 0  # rows whose records these are
+    last: object = None  # origin of the last of them
+    refs: set = field(default_factory=set)  # the PaperRefs to resolve
+    # its plan, statements and notes, made while the batch before it committed (``_prepare_ahead``)
+    prepared: Future | None = None
+
+
 class GraphWriter:
     """Collects records and writes them in batches (a ``graph.sink.Sink``); use as a context manager.
 
@@ -213,7 +229,9 @@ class GraphWriter:
     Batches are written by a background thread while the caller prepares the
     next one (at most one batch waits), so parsing and Neo4j work overlap; the
     batches still commit one after another, in order. An error in a batch is
-    raised to the caller at its next ``add``/``flush``.
+    raised to the caller at its next ``add``/``flush``. While a batch commits, the
+    next one is already planned (``_prepare_ahead``): its identifiers were looked up in
+    the committing batch's transaction, which sees what that batch wrote.
     """
 
     takes_batches = False  # (it writes a row's records in one batch; a row of 20,000 would outgrow it)
@@ -239,6 +257,8 @@ class GraphWriter:
         self._queue: queue.Queue | None = queue.Queue(maxsize=1) if background else None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._ahead: ThreadPoolExecutor | None = None  # plans the next batch while one commits
+        self.prepared_ahead = 0  # batches planned while the one before them committed
 
     def __enter__(self) -> GraphWriter:
         return self
@@ -261,6 +281,9 @@ class GraphWriter:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=True)
+            self._ahead = None
 
     def _raise(self) -> None:
         if self._error is not None:
@@ -268,15 +291,18 @@ class GraphWriter:
             raise error
 
     def _worker(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
+        item = self._queue.get()
+        while item is not None:
+            try:  # the batch after it, if the caller has handed it on already: planned while this one commits
+                following = self._queue.get_nowait()
+            except queue.Empty:
+                following = False
             if self._error is None:  # after a failure, later batches are dropped
                 try:
-                    self._write(*item)
+                    self._write(item, following or None)
                 except BaseException as exc:  # handed to the caller's thread
                     self._error = exc
+            item = self._queue.get() if following is False else following
 
     def add(self, records, origin=None) -> None:
         self._records.extend(expanded(records))
@@ -374,32 +400,72 @@ class GraphWriter:
         if not records:
             self.committed_rows += rows  # rows without records (nothing to write) are done
             return
-        item = (records, self.source, rows, self._last)
+        batch = self.batch(records, rows, self._last)
         if self._queue is None:
-            self._write(*item)
+            self._write(batch)
             return
         if self._thread is None:
             self._thread = threading.Thread(target=self._worker, name="citegraph-writer", daemon=True)
             self._thread.start()
-        self._queue.put(item)
+        self._queue.put(batch)
 
-    def _write(self, records, source, rows: int = 0, last=None) -> None:
-        refs = self._refs(records)
+    def batch(self, records: list, rows: int = 0, last=None) -> Batch:
+        """Records to write in one transaction (``_write``)."""
+        return Batch(records, self.source, rows, last, self._refs(records))
 
+    def _prepare(self, batch: Batch, existing: dict, title_only: dict) -> tuple:
+        """The batch's plan (``graph.paper_identity``), statements and notes, from what the graph
+        knows of its references."""
+        plan = paper_identity.resolve(batch.refs, existing, title_only) if batch.refs else paper_identity.Plan()
+        notes = BatchNotes()
+        return plan, self._statements(batch.records, plan.ids, plan.new, notes), notes
+
+    def _prepare_ahead(self, tx, following: Batch, plan, notes: BatchNotes) -> None:
+        """Look the following batch's identifiers up in this batch's transaction (it sees what this
+        batch wrote), and plan that batch in a second thread while this one commits.
+
+        Not after a batch that merged or renamed papers, or withdrew relationships: the cache of
+        identifiers and of bare papers written, which the plan reads, is up to date only once
+        such a batch has committed."""
+        if plan.merges or plan.renames or notes.withdraws:
+            return
+        found = self.resolver.find(tx, following.refs) if following.refs else ({}, {})
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citegraph-plan")
+        following.prepared = self._ahead.submit(self._prepare, following, *found)
+
+    @staticmethod
+    def _settle(following: Batch | None, keep: bool = True) -> None:
+        """Wait until the following batch's plan is made (it reads what this thread then
+        changes); without ``keep``, drop it (this batch's transaction starts over)."""
+        if following is not None and following.prepared is not None:
+            wait([following.prepared])
+            if not keep:
+                following.prepared = None
+
+    def _write(self, batch: Batch, following: Batch | None = None) -> None:
         def work(tx):
-            ids, learned = self.resolver.resolve(tx, refs) if refs else ({}, {})
-            new_ids = self.resolver.new_ids if refs else set()
-            notes = BatchNotes()
-            summaries = [tx.run(query, rows=rows, source=source, venue_facts=VENUE_FACTS).consume()
-                         for query, rows in self._statements(records, ids, new_ids, notes)]
+            self._settle(following, keep=False)  # an earlier attempt's plan of it may be out of date
+            prepared, batch.prepared = batch.prepared, None  # (a retried transaction plans afresh)
+            if prepared is not None:
+                plan, statements, notes = prepared.result()
+                self.prepared_ahead += 1
+            else:
+                found = self.resolver.find(tx, batch.refs) if batch.refs else ({}, {})
+                plan, statements, notes = self._prepare(batch, *found)
+            learned = self.resolver.apply(tx, plan)
+            summaries = [tx.run(query, rows=rows, source=batch.source, venue_facts=VENUE_FACTS).consume()
+                         for query, rows in statements]
             killpoints.point("write.batch")
-            return summaries, learned, notes
+            if following is not None:
+                self._prepare_ahead(tx, following, plan, notes)
+            return summaries, plan, learned, notes
 
         attempt = 0
         while True:
             try:
                 with self.driver.session(database=self.database) as session:
-                    summaries, learned, notes = session.execute_write(work)
+                    summaries, plan, learned, notes = session.execute_write(work)
                 break
             except HeavyMerges as heavy:
                 # the batch rolled back before writing; move the big papers' relationships a
@@ -413,17 +479,20 @@ class GraphWriter:
                 # read: the batch rolled back; run it again, and the resolver sees the graph as it is
                 attempt += 1
                 if exc.code not in RACES or attempt == RACE_RETRIES:
+                    self._settle(following, keep=False)
                     raise
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
+        self._settle(following)  # its plan read the bare papers written, which _remember changes
         self.written.self_citations += len(notes.self_citations)
         self.resolver.commit(learned)
         self._remember(notes)
-        if refs and self.resolver.created_or_renamed:
-            self._heal(set(self.resolver.created_or_renamed))
+        created = plan.new | {new for _, new in plan.renames}
+        if created and self._heal(created):
+            self._settle(following, keep=False)  # it may name a paper the healing merged away
         for summary in summaries:
             self.written.add(summary.counters)
-        self.committed_rows += rows
-        self.committed_through = last or self.committed_through
+        self.committed_rows += batch.rows
+        self.committed_through = batch.last or self.committed_through
         killpoints.point("write.committed")
 
     def _remember(self, notes: BatchNotes) -> None:
@@ -439,8 +508,9 @@ class GraphWriter:
         while len(self._asserted) > self.resolver.cache_size:
             self._asserted.popitem(last=False)
 
-    def _heal(self, ids: set) -> None:
-        """Merge papers another load wrote at the same time under other ids (``heal_duplicates``)."""
+    def _heal(self, ids: set) -> bool:
+        """Merge papers another load wrote at the same time under other ids (``heal_duplicates``);
+        whether it merged any."""
         def work():
             with self.driver.session(database=self.database) as session:
                 return session.execute_write(lambda tx: heal_duplicates(tx, ids))
@@ -448,3 +518,4 @@ class GraphWriter:
         stale = retried(work, RACES, RACE_RETRIES, pause=(0.1, 0.5))
         if stale:  # (each merge's evidence is on the paper: citegraph explain shows it)
             self.resolver.commit({None: stale})
+        return bool(stale)

@@ -1,0 +1,64 @@
+"""The live writer plans a batch while the one before it commits (``GraphWriter._prepare_ahead``):
+the batch's identifiers are looked up in the committing batch's transaction. On the real server,
+batches that name papers the batch before them created, or merged, end as one batch after
+another would."""
+
+from collections import Counter
+
+import pytest
+
+from conftest import run
+from graph.papers import PaperRef
+from graph.records import Citation, Node, expanded
+from graph.writer import GraphWriter
+
+pytestmark = pytest.mark.neo4j
+
+
+def cites(a: str, b: str) -> Citation:
+    return Citation(PaperRef.make(openalex=a), PaperRef.make(openalex=b))
+
+
+def write(graph, batches: list) -> GraphWriter:
+    """Each batch written with the next one planned during its commit, as the writer's thread does."""
+    writer = GraphWriter(graph.driver, graph.database, source="pipeline", background=False)
+    made = [writer.batch(expanded(records)) for records in batches]
+    for batch, following in zip(made, [*made[1:], None]):
+        writer._write(batch, following)
+    return writer
+
+
+def test_a_batch_planned_during_the_commit_before_it_finds_the_papers_that_batch_created(graph):
+    # W2 and W3 are new in the first batch; the second is planned before the first commits and
+    # must find them (a plan that took them for new would CREATE them twice, or fail)
+    first = [cites("W1", "W2"), cites("W1", "W3")]
+    second = [cites("W4", "W2"), cites("W2", "W3"), cites("W4", "W1")]
+    third = [cites("W5", "W4"), cites("W3", "W2")]
+    writer = write(graph, [first, second, third])
+    assert writer.prepared_ahead == 2  # the second and third batches were planned ahead
+    pairs = [(c.citing.openalex, c.cited.openalex) for c in first + second + third]
+    assert run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.openalex_id AS a, b.openalex_id AS b "
+                      "ORDER BY a, b") == [{"a": a, "b": b} for a, b in sorted(pairs)]
+    assert run(graph, "MATCH (p:Paper) RETURN p.openalex_id AS w, count(*) AS n ORDER BY w") == [
+        {"w": f"W{i}", "n": 1} for i in range(1, 6)]
+    cited = Counter(b for _, b in pairs)
+    assert {r["w"]: r["n"] for r in run(graph, "MATCH (p:Paper) RETURN p.openalex_id AS w, "
+                                               "coalesce(p.citation_count, 0) AS n")} == {
+        f"W{i}": cited[f"W{i}"] for i in range(1, 6)}
+
+
+def test_after_a_batch_that_merges_papers_the_next_is_planned_once_it_committed(graph):
+    # the second batch learns that the DOI stub and W2 are one paper (a merge, which W2's id
+    # does not survive); the third cites W2 by its OpenAlex id: planned before the merge
+    # committed, it would take W2 for the node that is gone, and the citation would be lost
+    doi = "10.1234/joint"
+    first = [cites("W1", "W2"), Citation(PaperRef.make(openalex="W1"), PaperRef.make(doi=doi))]
+    second = [Node("Paper", PaperRef.make(openalex="W2", doi=doi), {"title": "Joint"})]
+    third = [cites("W3", "W2")]
+    writer = write(graph, [first, second, third])
+    assert writer.prepared_ahead == 1  # the second batch only
+    assert run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.openalex_id AS a, b.id AS b ORDER BY a") == [
+        {"a": "W1", "b": f"doi:{doi}"}, {"a": "W3", "b": f"doi:{doi}"}]
+    assert run(graph, "MATCH (p:Paper {doi: $doi}) RETURN p.openalex_id AS w, p.title AS t, p.citation_count AS n",
+               doi=doi) == [{"w": "W2", "t": "Joint", "n": 2}]
+    assert run(graph, "MATCH (p:Paper) RETURN count(p) AS n") == [{"n": 3}]
