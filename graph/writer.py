@@ -449,7 +449,6 @@ class GraphWriter:
             prepared, batch.prepared = batch.prepared, None  # (a retried transaction plans afresh)
             if prepared is not None:
                 plan, statements, notes = prepared.result()
-                self.prepared_ahead += 1
             else:
                 found = self.resolver.find(tx, batch.refs) if batch.refs else ({}, {})
                 plan, statements, notes = self._prepare(batch, *found)
@@ -459,13 +458,13 @@ class GraphWriter:
             killpoints.point("write.batch")
             if following is not None:
                 self._prepare_ahead(tx, following, plan, notes)
-            return summaries, plan, learned, notes
+            return summaries, plan, learned, notes, prepared is not None
 
         attempt = 0
         while True:
             try:
                 with self.driver.session(database=self.database) as session:
-                    summaries, plan, learned, notes = session.execute_write(work)
+                    summaries, plan, learned, notes, ahead = session.execute_write(work)
                 break
             except HeavyMerges as heavy:
                 # the batch rolled back before writing; move the big papers' relationships a
@@ -483,6 +482,7 @@ class GraphWriter:
                     raise
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the other load get ahead
         self._settle(following)  # its plan read the bare papers written, which _remember changes
+        self.prepared_ahead += ahead
         self.written.self_citations += len(notes.self_citations)
         self.resolver.commit(learned)
         self._remember(notes)

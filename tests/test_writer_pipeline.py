@@ -25,6 +25,7 @@ def write(graph, batches: list) -> GraphWriter:
     made = [writer.batch(expanded(records)) for records in batches]
     for batch, following in zip(made, [*made[1:], None]):
         writer._write(batch, following)
+    writer.close()
     return writer
 
 
