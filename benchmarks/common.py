@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -32,10 +33,12 @@ def bench_server(heap: str = "6g", pagecache: str = "6g"):
 
 def dataset(papers: int, seed: int = 7) -> Path:
     """Synthetic data of this size (generated once, kept in benchmarks/data/)."""
-    from benchmarks.generate import generate
+    from benchmarks.generate import DATA_VERSION, generate
 
     out = DATA / f"{papers}-s{seed}"
-    if not (out / "meta.json").exists():
+    meta = out / "meta.json"
+    if not meta.exists() or json.loads(meta.read_text()).get("version", 1) != DATA_VERSION:
+        shutil.rmtree(out, ignore_errors=True)  # (with the changed copies made from it)
         generate(papers, out, seed)
     return out
 

@@ -123,7 +123,7 @@ class Generator:
                 authors.append(name)
         forum = f"S{i:09d}x"
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 10))).capitalize()
-        arxiv = f"{23 + i % 3}{(i // 3) % 12 + 1:02d}.{i % 100000:05d}" if rng.random() < 0.4 else ""
+        arxiv = arxiv_id(i) if rng.random() < 0.4 else ""
         linked = rng.random() < 0.10
         venue = self.venues[int(rng.paretovariate(1.2)) % len(self.venues)]
         key = f"{authors[0].split()[-1].lower()}2023{title.split()[0].lower()}"
@@ -183,6 +183,19 @@ def forum_id(i: int) -> str:
     return f"S{i:09d}x"
 
 
+def arxiv_id(i: int) -> str:
+    """Row ``i``'s arXiv id, one per row (an id shared by two rows makes them one paper): the
+    first 100,000 rows in 2023-2025, each further 100,000 in a year of its own before."""
+    block = i // 100_000
+    year = 23 + i % 3 if block == 0 else 10 + (block - 1) % 13
+    return f"{year}{(i // 3) % 12 + 1:02d}.{i % 100_000:05d}"
+
+
+# Bumped whenever the same seed and size give other data, so that a kept copy is made again.
+# 2: arXiv ids unique per row (version 1 gave rows i and i + 900,000 the same id at 1M rows).
+DATA_VERSION = 2
+
+
 def generate(papers: int, out: Path, seed: int = 7, citations: bool = True) -> dict:
     """Write ``papers.jsonl`` and ``citations.tsv`` into ``out``; returns counts."""
     out.mkdir(parents=True, exist_ok=True)
@@ -200,7 +213,7 @@ def generate(papers: int, out: Path, seed: int = 7, citations: bool = True) -> d
                 for target in gen.citations(i):
                     cites.write(f"{forum_id(i)}\t{forum_id(target)}\n")
                     edges += 1
-    meta = {"papers": papers, "seed": seed, "authorships": authorships, "distinct_authors": len(gen.names),
+    meta = {"papers": papers, "seed": seed, "version": DATA_VERSION, "authorships": authorships, "distinct_authors": len(gen.names),
             "papers_with_artifacts": linked, "citations": edges}
     (out / "meta.json").write_text(json.dumps(meta, indent=2))
     return meta
