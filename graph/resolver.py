@@ -17,7 +17,7 @@ import os
 from collections import OrderedDict
 
 from graph import killpoints, paper_identity
-from graph.counts import counted_at, mark, mark_owners_of, mark_venues_of, recount
+from graph.counts import PENDING, counted_at, mark, mark_owners_of, mark_venues_of, recount
 from graph.lazy import lazy
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
 from graph.papers import PREFIX, PROPERTY
@@ -53,6 +53,11 @@ def merge_statements() -> list[str]:
              ("Paper", p.name) not in DERIVED_PROPS]
     sets = ", ".join(f"keep.`{p}` = coalesce(keep.`{p}`, gone.`{p}`)" for p in props)
     statements = [
+        # gone's write lock first: a load adding a relationship to gone at the same time has
+        # then either committed (and the folds below see it) or fails on the deleted node and
+        # retries; read before the lock, its relationship would go with DETACH DELETE, its
+        # count raised and never recounted
+        f"MATCH (gone:Paper {{id: $gone}}) SET gone.`{PENDING}` = true",
         "MATCH (keep:Paper {id: $keep}), (gone:Paper {id: $gone}) "
         f"SET {sets}, keep.sources = {_UNION.format(a='keep.sources', b='gone.sources')}, "
         "keep.merged_from = CASE WHEN gone.merged_from IS NULL THEN keep.merged_from "

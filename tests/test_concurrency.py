@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import SAMPLES, chaos_seed, quick_or_long, stale_counts
+from conftest import SAMPLES, chaos_seed, quick_or_long, run, stale_counts
 from test_kill_points import snapshot
 
 ANALYTICS = {"component", "community", "pagerank", "degree", "betweenness"}
@@ -107,6 +107,37 @@ def test_a_load_beside_the_analytics_write_back(graph, neo4j_server, tmp_path):
     assert strip(nodes) == strip(sequential[0]) and rels == sequential[1]
 
 
+def test_a_paper_merge_folds_what_another_load_is_adding_to_the_paper_that_goes(graph):
+    """Another load adds an author to a paper while a merge folds that paper away: the merge
+    waits for it and folds the authorship too (read before, it would go with the paper, and
+    the author's kept count would stay one too high)."""
+    import threading
+
+    from graph.resolver import merge
+
+    run(graph, "CREATE (:Paper {id: 'keep', title: 'One paper'}), (:Paper {id: 'gone', title: 'One paper'}), "
+               "(a:Author {key: 'ada', name: 'Ada'})-[:AUTHORED]->(:Paper {id: 'other', title: 'Other'}) "
+               "SET a.paper_count = 1")
+    with graph.driver.session(database=graph.database) as adding:
+        tx = adding.begin_transaction()  # the other load's batch, not committed yet
+        tx.run("MATCH (a:Author {key: 'ada'}), (p:Paper {id: 'gone'}) CREATE (a)-[:AUTHORED]->(p) "
+               "SET a.paper_count = a.paper_count + 1").consume()
+
+        def merging():
+            with graph.driver.session(database=graph.database) as session:
+                session.execute_write(lambda mtx: merge(mtx, "keep", "gone"))
+
+        merger = threading.Thread(target=merging)
+        merger.start()
+        merger.join(timeout=1.5)  # the merge runs as far as it can before the other batch commits
+        tx.commit()
+    merger.join(timeout=60)
+    assert not merger.is_alive()
+    assert run(graph, "MATCH (:Author {key: 'ada'})-[:AUTHORED]->(p) RETURN p.id AS id ORDER BY id") == [
+        {"id": "keep"}, {"id": "other"}]
+    assert run(graph, "MATCH (a:Author {key: 'ada'}) RETURN a.paper_count AS n") == [{"n": 2}]
+
+
 def test_the_server_restarting_mid_load(graph, neo4j_server, tmp_path):
     """Neo4j stopped and started again while a load runs: the loader retries what it can, or
     stops with a clear message; either way, running it again gives the whole graph."""
@@ -114,7 +145,6 @@ def test_the_server_restarting_mid_load(graph, neo4j_server, tmp_path):
 
     from benchmarks.generate import generate
     from citegraph.server import ManagedServer
-    from conftest import run
     from test_kill_points import reconnect
 
     generate(1500, tmp_path, citations=False)
