@@ -21,7 +21,10 @@ def _lines(f) -> Iterator[tuple[int, bytes]]:
             yield number, part
 
 
-def read_rows(path: Path) -> Iterator[RawRow]:
+def read_lines(path: Path) -> Iterator[RawRow]:
+    """Numbered lines as rows not yet parsed (``parse`` parses one): a format that can tell
+    from a line's text that it needs nothing more (a row the graph already holds) saves the
+    parse, which is most of what reading costs."""
     with open(path, "rb") as f:
         for number, data in _lines(f):
             try:
@@ -33,15 +36,25 @@ def read_rows(path: Path) -> Iterator[RawRow]:
                 continue
             if number == 1 and line.startswith("\ufeff"):
                 line = line[1:]
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RawRow(number, error=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=line)
-                continue
-            except RecursionError:
-                yield RawRow(number, error="JSON nested too deeply to read", raw=line[:1000])
-                continue
-            yield RawRow(number, value=value, raw=line)
+            yield RawRow(number, raw=line)
+
+
+def parse(row: RawRow) -> RawRow:
+    """The row of a line ``read_lines`` gave, with its value (or what is wrong with it)."""
+    if row.error is not None:
+        return row
+    try:
+        row.value = json.loads(row.raw)
+    except json.JSONDecodeError as exc:
+        row.error = f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except RecursionError:
+        row.error, row.raw = "JSON nested too deeply to read", row.raw[:1000]
+    return row
+
+
+def read_rows(path: Path) -> Iterator[RawRow]:
+    for row in read_lines(path):
+        yield parse(row)
 
 
 def is_json_lines(path: Path) -> bool:

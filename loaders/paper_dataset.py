@@ -302,11 +302,24 @@ PAPER_ROWS_VERSION = "1"
 CHUNK = 2000
 
 
+# A row's identifiers as its text gives them, before it is parsed. Enough to look the row up:
+# it is skipped only when the paper of that id holds this very row's hash (text that reads
+# otherwise, such as a string with an escape, is not read here; the row is then parsed).
+_TEXT_FIELDS = {name: re.compile(rf'"{name}"\s*:\s*"([^"\\]*)"') for name in ("proceedings", "arxiv_id")}
+
+
+def _identifiers(raw: RawRow) -> dict:
+    if raw.value is None and raw.raw is not None:  # (not parsed yet)
+        found = {name: pattern.search(raw.raw) for name, pattern in _TEXT_FIELDS.items()}
+        return {name: match.group(1) for name, match in found.items() if match}
+    return raw.value if isinstance(raw.value, dict) else {}
+
+
 def row_fingerprint(raw: RawRow, options: LoadOptions) -> tuple[str | None, str]:
     """The id a paper row will most likely have, and a hash (24 hex digits) of everything that
     shapes its records."""
 
-    value = raw.value if isinstance(raw.value, dict) else {}
+    value = _identifiers(raw)
     forum = openreview_id(value.get("proceedings")) if isinstance(value.get("proceedings"), str) else None
     arxiv = normalize_arxiv(value.get("arxiv_id")) if isinstance(value.get("arxiv_id"), str) else None
     text = raw.raw if raw.raw is not None else json.dumps(raw.value, sort_keys=True, ensure_ascii=False, default=str)
@@ -316,33 +329,38 @@ def row_fingerprint(raw: RawRow, options: LoadOptions) -> tuple[str | None, str]
     return (forum or (f"arxiv:{arxiv}" if arxiv else None)), digest
 
 
-def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions) -> Iterator[Row]:
+def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions,
+               parse: Callable[[RawRow], RawRow] | None = None) -> Iterator[Row]:
     """Map container rows of a paper dataset to records; never raises for one bad row.
 
     With an ``unchanged`` checker in ``options`` (the API gives one), rows are
     read in chunks and a row whose fingerprint the graph already holds for this source
     is not converted or written again: re-loading unchanged data costs a read and a lookup.
+    With ``parse``, the rows come as text (``jsonl.read_lines``) and only rows the graph
+    does not hold yet are parsed.
     """
     ctx = PaperContext(source=source, conference=options.conference)
-    unchanged = options.unchanged
     chunk: list = []
     for raw in raw_rows:
         chunk.append(raw)
         if len(chunk) >= CHUNK:
-            yield from _paper_chunk(chunk, source, options, ctx, unchanged)
+            yield from _paper_chunk(chunk, source, options, ctx, parse)
             chunk = []
-    yield from _paper_chunk(chunk, source, options, ctx, unchanged)
+    yield from _paper_chunk(chunk, source, options, ctx, parse)
 
 
-def _paper_chunk(chunk, source, options, ctx, unchanged) -> Iterator[Row]:
+def _paper_chunk(chunk, source, options, ctx, parse) -> Iterator[Row]:
+    unchanged = options.unchanged
     prints = [row_fingerprint(raw, options) if not raw.error else (None, "") for raw in chunk]
     known = unchanged([(pid, f"{h}:{source}") for pid, h in prints if pid]) if unchanged else set()
     for raw, (pid, digest) in zip(chunk, prints):
+        if not raw.error and pid in known:
+            yield Row(source, raw.line, unchanged=True)
+            continue
+        if parse is not None:
+            parse(raw)
         if raw.error:
             yield Row(source, raw.line, reject=Reject(source, raw.line, raw.error, raw.raw))
-            continue
-        if pid in known:
-            yield Row(source, raw.line, unchanged=True)
             continue
         try:
             records, warnings = row_records(raw.value, ctx)
@@ -353,9 +371,9 @@ def _paper_chunk(chunk, source, options, ctx, unchanged) -> Iterator[Row]:
         yield Row(source, raw.line, records=records, warnings=warnings)
 
 
-def _container(reader: Callable[[Path], Iterator[RawRow]]):
+def _container(reader: Callable[[Path], Iterator[RawRow]], parse: Callable[[RawRow], RawRow] | None = None):
     def read(path, source: str, options: LoadOptions) -> Iterator[Row]:
-        return paper_rows(reader(Path(path)), source, options)
+        return paper_rows(reader(Path(path)), source, options, parse)
     return read
 
 
@@ -419,7 +437,7 @@ def _read_hf(path, source: str, options: LoadOptions) -> Iterator[Row]:
 
 
 FORMATS = [
-    Format("jsonl", "paper-dataset rows as JSON Lines", _container(jsonl.read_rows), (".jsonl", ".ndjson"),
+    Format("jsonl", "paper-dataset rows as JSON Lines", _container(jsonl.read_lines, jsonl.parse), (".jsonl", ".ndjson"),
            _sniff_jsonl),
     Format("json", "paper-dataset rows as a JSON array, one object, or a dataset-viewer API response",
            _container(json_document.read_rows), (".json",), _sniff_json),

@@ -10,6 +10,7 @@ from graph.papers import PaperRef
 from graph.records import Citation, Edge, Node, ReplaceEdges
 from loaders import edge_list, openalex, semantic_scholar
 from loaders.registry import LoadOptions
+from loaders.rows import RawRow
 from loaders.bibtex import parse_bibtex
 from loaders.works import work_records
 
@@ -171,3 +172,59 @@ def test_a_snap_arxiv_network_is_read_as_arxiv_ids_only_when_its_header_says_so(
     plain.write_text("1001\t9304045\n", encoding="utf-8")
     rows = list(edge_list.read(plain, "plain.txt", LoadOptions(id_scheme="s2")))
     assert [(rec.citing, rec.cited) for r in rows for rec in r.records] == [(PaperRef(corpus="1001"), PaperRef(corpus="9304045"))]
+
+
+def _paper_jsonl_files():
+    from conftest import DATA, SAMPLES
+    return [SAMPLES / "neurips2023-workshops.jsonl", *sorted((DATA / "malformed" / "paper-jsonl").glob("*.jsonl"))]
+
+
+def test_a_paper_row_is_looked_up_by_the_identifiers_its_text_gives_before_it_is_parsed():
+    # the fingerprint read from a line's text (the reload's look-up, before any parse) is the
+    # one of the parsed row, on the sample and the malformed corpus' rows that parse
+    from loaders import jsonl
+    from loaders.paper_dataset import row_fingerprint
+
+    options, compared = LoadOptions(), 0
+    for path in _paper_jsonl_files():
+        for text_row in jsonl.read_lines(path):
+            if text_row.error:
+                continue
+            parsed = jsonl.parse(RawRow(text_row.line, raw=text_row.raw))
+            if parsed.error or not isinstance(parsed.value, dict):
+                continue
+            expected_id = (openreview_id_of(parsed.value) or
+                           (f"arxiv:{parsed.value['arxiv_id']}" if parsed.value.get("arxiv_id") else None))
+            assert row_fingerprint(text_row, options) == (expected_id, row_fingerprint(parsed, options)[1])
+            compared += 1
+    assert compared > 100
+
+
+def openreview_id_of(value: dict) -> str | None:
+    url = value.get("proceedings") or ""
+    return url.split("forum?id=", 1)[1] if "forum?id=" in url else None
+
+
+def test_only_the_rows_the_graph_does_not_hold_are_parsed(tmp_path):
+    from loaders import jsonl
+    from loaders.paper_dataset import paper_rows
+
+    rows = (_paper_jsonl_files()[0]).read_text(encoding="utf-8").splitlines()[:5]
+    # an escaped URL: the text gives no id, so the row is parsed (and loaded) whatever the graph holds
+    escaped = json.loads(rows[4])
+    rows[4] = json.dumps(escaped).replace("/", "\\/")
+    path = tmp_path / "papers.jsonl"
+    path.write_text("\n".join([*rows, "{broken"]) + "\n", encoding="utf-8")
+    held = {openreview_id_of(json.loads(r)) for r in rows[:4:2]}  # rows 1 and 3 are in the graph
+    parsed = []
+
+    def counting(row):
+        parsed.append(row.line)
+        return jsonl.parse(row)
+
+    options = LoadOptions(unchanged=lambda prints: {pid for pid, _ in prints if pid in held})
+    out = list(paper_rows(jsonl.read_lines(path), "papers.jsonl", options, counting))
+    assert [r.line for r in out if r.unchanged] == [1, 3]
+    assert parsed == [2, 4, 5, 6]
+    assert [r.line for r in out if r.reject] == [6]
+    assert out[4].records and out[4].records[0].key.openreview == openreview_id_of(escaped)
