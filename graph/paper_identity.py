@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.papers import MATCH_ORDER, PaperRef, id_rank
+from graph.papers import MATCH_ORDER, STRONG_PROPS, PaperRef, id_rank
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Plan:
     merges: list = field(default_factory=list)  # (keep, gone): existing papers found to be one, in order
     renames: list = field(default_factory=list)  # (old, new): an existing paper gets a better id
     new: set = field(default_factory=set)  # ids of papers no one knew before
+    gained: set = field(default_factory=set)  # ids of known papers given a strong identifier no paper had
     learned: dict = field(default_factory=dict)  # (kind, value) -> id, every identifier seen
     stale: dict = field(default_factory=dict)  # old id -> new id, for caches
     evidence: dict = field(default_factory=dict)  # id -> why other papers became it (Paper.merged_from)
@@ -84,6 +85,8 @@ def resolve(refs, existing: dict, title_only: dict) -> Plan:
             keep = best
         if notes:
             plan.evidence.setdefault(keep, []).extend(notes)
+        if matched and any(pair[0] in STRONG_PROPS and pair not in existing for pair in pairs):
+            plan.gained.add(keep)  # (another load may have just created a paper for it)
         for old in matched:
             if old != keep:
                 plan.stale[old] = keep

@@ -28,6 +28,8 @@ from graph.pickling import by_fields
 
 MATCH_ORDER = ("doi", "arxiv", "openreview", "openalex", "s2", "corpus", "cite", "title")
 STRONG = MATCH_ORDER[:-2]  # identifiers that always identify; cite and title only stand in for them
+# the strong identifiers kept as properties (an OpenReview id is the node's id itself)
+STRONG_PROPS = tuple(kind for kind in STRONG if kind != "openreview")
 ID_ORDER = ("openreview", "arxiv", "doi", "openalex", "s2", "corpus", "cite", "title")
 PREFIX = {"openreview": "", "arxiv": "arxiv:", "doi": "doi:", "openalex": "openalex:", "s2": "s2:",
           "corpus": "corpus:", "cite": "cite:", "title": "title:"}

@@ -20,7 +20,7 @@ from graph import killpoints, paper_identity
 from graph.counts import PENDING, counted_at, mark, mark_owners_of, mark_venues_of, recount
 from graph.lazy import lazy
 from graph.model import COUNTS, DERIVED_PROPS, PAPER, REL_TYPES, UNTITLED
-from graph.papers import PREFIX, PROPERTY
+from graph.papers import PREFIX, PROPERTY, STRONG_PROPS
 
 neo4j = lazy("neo4j")  # the driver, imported when first used (graph.lazy)
 
@@ -255,14 +255,15 @@ class PaperResolver:
 
 # A batch looks its papers' identifiers up before it writes, without locks: two loads that
 # meet one paper under different ids (an OpenReview id here, its arXiv id there) can each find
-# it missing and each create it. Whichever load finishes its batch second then finds both
-# (``heal_duplicates``, after every commit), and merges them as the identity rules say.
-STRONG_KINDS = ("doi", "arxiv", "openalex", "s2", "corpus")
+# it missing and each create it, or one creates it while the other gives the identifier to a
+# paper the graph knew by another. Whichever load finishes its batch second then finds both
+# (``heal_duplicates``, after every commit, on the papers it created, renamed or gave an
+# identifier), and merges them as the identity rules say.
 DUPLICATES_QUERY = " UNION ".join(
     f"UNWIND $ids AS id MATCH (p:Paper {{id: id}}) WHERE p.`{PROPERTY[kind]}` IS NOT NULL "
     f"MATCH (q:Paper {{`{PROPERTY[kind]}`: p.`{PROPERTY[kind]}`}}) WHERE q <> p "
     f"RETURN p.id AS a, q.id AS b, '{kind}' AS kind, p.`{PROPERTY[kind]}` AS value"
-    for kind in STRONG_KINDS)
+    for kind in STRONG_PROPS)
 
 
 def heal_duplicates(tx, ids) -> dict:

@@ -486,7 +486,7 @@ class GraphWriter:
         self.written.self_citations += len(notes.self_citations)
         self.resolver.commit(learned)
         self._remember(notes)
-        created = plan.new | {new for _, new in plan.renames}
+        created = plan.new | plan.gained | {new for _, new in plan.renames}
         if created and self._heal(created):
             self._settle(following, keep=False)  # it may name a paper the healing merged away
         for summary in summaries:

@@ -95,3 +95,13 @@ def test_a_reference_that_finds_no_paper_gets_the_id_the_full_plan_gives_it():
         assert new_paper_id(ref) == resolve([ref], existing={}, title_only={}).ids[ref]
 
     check()
+
+
+def test_a_known_paper_given_a_strong_identifier_no_paper_had_is_noted():
+    # (the writer looks such papers up again after its commit: another load may have created
+    # a paper for that identifier meanwhile)
+    ref = PaperRef.make(doi="10.1234/x", openalex="W1", cite="key1")
+    assert resolve([ref], {("doi", "10.1234/x"): "doi:10.1234/x"}, {}).gained == {"doi:10.1234/x"}
+    both = {("doi", "10.1234/x"): "doi:10.1234/x", ("openalex", "W1"): "doi:10.1234/x"}
+    assert resolve([ref], both, {}).gained == set()  # a cite key is not looked up again
+    assert resolve([ref], {}, {}).gained == set()  # new: looked up as new

@@ -63,3 +63,28 @@ def test_after_a_batch_that_merges_papers_the_next_is_planned_once_it_committed(
     assert run(graph, "MATCH (p:Paper {doi: $doi}) RETURN p.openalex_id AS w, p.title AS t, p.citation_count AS n",
                doi=doi) == [{"w": "W2", "t": "Joint", "n": 2}]
     assert run(graph, "MATCH (p:Paper) RETURN count(p) AS n") == [{"n": 3}]
+
+
+def test_a_paper_given_an_identifier_another_load_just_created_a_paper_for_becomes_one(graph):
+    # one load finds the paper the graph knows by its DOI and gives it OpenAlex id W9; another,
+    # between that load's look-up and its commit, creates a paper for W9 (citing it) and finds
+    # no duplicate (the DOI paper has no W9 yet). The first must find the duplicate once it
+    # committed, though it created no paper
+    from concurrent.futures import Future
+
+    doi = "10.1234/gained"
+    write(graph, [[Node("Paper", PaperRef.make(doi=doi), {"title": "Gained"})]])
+    giving = GraphWriter(graph.driver, graph.database, source="giving", background=False)
+    batch = giving.batch(expanded([Node("Paper", PaperRef.make(doi=doi, openalex="W9"), {})]))
+    with graph.driver.session(database=graph.database) as session:
+        found = session.execute_read(lambda tx: giving.resolver.find(tx, batch.refs))
+    write(graph, [[cites("W8", "W9")]])  # the other load, committed in between
+    batch.prepared = Future()
+    batch.prepared.set_result(giving._prepare(batch, *found))
+    giving._write(batch)
+    giving.close()
+    assert run(graph, "MATCH (p:Paper) WHERE p.openalex_id = 'W9' OR p.doi = $doi "
+                      "RETURN p.id AS id, p.openalex_id AS w, p.title AS t, p.citation_count AS n", doi=doi) == [
+        {"id": f"doi:{doi}", "w": "W9", "t": "Gained", "n": 1}]
+    assert run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.openalex_id AS a, b.id AS b") == [
+        {"a": "W8", "b": f"doi:{doi}"}]
