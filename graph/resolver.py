@@ -266,10 +266,25 @@ DUPLICATES_QUERY = " UNION ".join(
     for kind in STRONG_PROPS)
 
 
+# A paper known only by its title (a BibTeX entry without identifiers) and a paper with
+# identifiers and that title, written at the same time: one paper, as a load after the other
+# would have made it, when that paper is the only one with identifiers to carry the title and
+# the BibTeX keys do not disagree (``graph.paper_identity``).
+TITLE_DUPLICATES_QUERY = (
+    "UNWIND $ids AS id MATCH (p:Paper {id: id}) WHERE p.title_key IS NOT NULL "
+    "MATCH (q:Paper {title_key: p.title_key}) WHERE (p.id STARTS WITH 'title:') <> (q.id STARTS WITH 'title:') "
+    "WITH CASE WHEN q.id STARTS WITH 'title:' THEN p ELSE q END AS known, "
+    "CASE WHEN q.id STARTS WITH 'title:' THEN q ELSE p END AS plain "
+    "WHERE COUNT { MATCH (o:Paper {title_key: known.title_key}) WHERE NOT o.id STARTS WITH 'title:' } = 1 "
+    "AND (known.bibtex_key IS NULL OR plain.bibtex_key IS NULL OR known.bibtex_key = plain.bibtex_key) "
+    "RETURN DISTINCT known.id AS a, plain.id AS b, 'title' AS kind, known.title AS value")
+
+
 def heal_duplicates(tx, ids) -> dict:
-    """Merge every paper that shares a strong identifier with one of ``ids`` into one node (the
-    best id kept, evidence on it); returns {merged-away id: kept id}."""
-    found = list(tx.run(DUPLICATES_QUERY, ids=list(ids)))
+    """Merge every paper that shares a strong identifier with one of ``ids`` (or is the paper
+    with identifiers that a title-only one among them names, or the other way round) into one
+    node (the best id kept, evidence on it); returns {merged-away id: kept id}."""
+    found = list(tx.run(f"{DUPLICATES_QUERY} UNION {TITLE_DUPLICATES_QUERY}", ids=list(ids)))
     if not found:
         return {}
     group_of: dict = {}  # id -> its group (a shared set), every paper linked by a shared identifier

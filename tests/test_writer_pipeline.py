@@ -88,3 +88,42 @@ def test_a_paper_given_an_identifier_another_load_just_created_a_paper_for_becom
         {"id": f"doi:{doi}", "w": "W9", "t": "Gained", "n": 1}]
     assert run(graph, "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.openalex_id AS a, b.id AS b") == [
         {"a": "W8", "b": f"doi:{doi}"}]
+
+
+def test_a_title_only_entry_and_the_paper_it_names_written_at_the_same_time_become_one(graph):
+    # a load writes a paper with an OpenReview id; between its look-up and its write another
+    # load writes a BibTeX entry with no identifier and the same title and key (it finds no
+    # paper with that title yet). A load after the other would have made them one paper
+    from concurrent.futures import Future
+
+    title, key = "On the Direct Alignment of Latent Spaces", "lahner2023on"
+    known = GraphWriter(graph.driver, graph.database, source="rows", background=False)
+    batch = known.batch(expanded([Node("Paper", PaperRef.make(openreview="nro8tEfIfw", title=title, bibkey=key),
+                                       {"title": title, "bibtex_key": key})]))
+    with graph.driver.session(database=graph.database) as session:
+        found = session.execute_read(lambda tx: known.resolver.find(tx, batch.refs))
+    write(graph, [[Node("Paper", PaperRef.make(title=title, bibkey=key), {"title": title, "bibtex_key": key})]])
+    batch.prepared = Future()
+    batch.prepared.set_result(known._prepare(batch, *found))
+    known._write(batch)
+    known.close()
+    assert run(graph, "MATCH (p:Paper) RETURN p.id AS id, p.title AS t") == [{"id": "nro8tEfIfw", "t": title}]
+
+
+def test_a_title_only_entry_with_another_key_stays_apart_when_written_at_the_same_time(graph):
+    from concurrent.futures import Future
+
+    title = "Deep Learning for Cats"
+    known = GraphWriter(graph.driver, graph.database, source="rows", background=False)
+    batch = known.batch(expanded([Node("Paper", PaperRef.make(openreview="catsCATS01", title=title, bibkey="smith2020"),
+                                       {"title": title, "bibtex_key": "smith2020"})]))
+    with graph.driver.session(database=graph.database) as session:
+        found = session.execute_read(lambda tx: known.resolver.find(tx, batch.refs))
+    write(graph, [[Node("Paper", PaperRef.make(title=title, bibkey="jones2021"),
+                        {"title": title, "bibtex_key": "jones2021"})]])
+    batch.prepared = Future()
+    batch.prepared.set_result(known._prepare(batch, *found))
+    known._write(batch)
+    known.close()
+    assert run(graph, "MATCH (p:Paper) RETURN p.id AS id ORDER BY id") == [
+        {"id": "catsCATS01"}, {"id": "title:deep-learning-for-cats"}]
