@@ -213,8 +213,8 @@ def generate(papers: int, out: Path, seed: int = 7, citations: bool = True) -> d
                 for target in gen.citations(i):
                     cites.write(f"{forum_id(i)}\t{forum_id(target)}\n")
                     edges += 1
-    meta = {"papers": papers, "seed": seed, "version": DATA_VERSION, "authorships": authorships, "distinct_authors": len(gen.names),
-            "papers_with_artifacts": linked, "citations": edges}
+    meta = {"papers": papers, "seed": seed, "version": DATA_VERSION, "authorships": authorships,
+            "distinct_authors": len(gen.names), "papers_with_artifacts": linked, "citations": edges}
     (out / "meta.json").write_text(json.dumps(meta, indent=2))
     return meta
 

@@ -437,8 +437,8 @@ def _read_hf(path, source: str, options: LoadOptions) -> Iterator[Row]:
 
 
 FORMATS = [
-    Format("jsonl", "paper-dataset rows as JSON Lines", _container(jsonl.read_lines, jsonl.parse), (".jsonl", ".ndjson"),
-           _sniff_jsonl),
+    Format("jsonl", "paper-dataset rows as JSON Lines", _container(jsonl.read_lines, jsonl.parse),
+           (".jsonl", ".ndjson"), _sniff_jsonl),
     Format("json", "paper-dataset rows as a JSON array, one object, or a dataset-viewer API response",
            _container(json_document.read_rows), (".json",), _sniff_json),
     Format("csv", "paper-dataset rows as CSV/TSV with a header (lists as JSON)",
