@@ -45,9 +45,14 @@ def counted_at(rel: str, start: str | None, end: str | None) -> list[tuple[Count
     return out
 
 
+# A count of zero is not stored (a node no relationship was ever counted on has none, as the
+# bulk import writes it): the graph then does not depend on whether a count went up and down.
+_STORED_COUNT = "nullIf({c}, 0)"
+
+
 def recount(count: Count, var: str, *, check_label: bool = False) -> str:
     """A Cypher clause that stores ``var``'s current count (only on nodes of the count's label)."""
-    value = f"COUNT {{ {count.pattern(var)} }}"
+    value = _STORED_COUNT.format(c=f"COUNT {{ {count.pattern(var)} }}")
     if not check_label:
         return f"SET {var}.`{count.prop}` = {value}"
     return (f"FOREACH (_ IN CASE WHEN {var}:`{count.label}` THEN [1] ELSE [] END | "
@@ -59,8 +64,8 @@ def refresh_statements() -> list[str]:
     Untitled label of papers is put right too."""
     return [
         *(f"MATCH (n:`{c.label}`) WITH n, COUNT {{ {c.pattern('n')} }} AS c "
-          f"WHERE coalesce(n.`{c.prop}`, 0) <> c "
-          f"CALL (n, c) {{ SET n.`{c.prop}` = c }} IN TRANSACTIONS OF 10000 ROWS"
+          f"WHERE coalesce(n.`{c.prop}`, 0) <> c OR n.`{c.prop}` = 0 "
+          f"CALL (n, c) {{ SET n.`{c.prop}` = {_STORED_COUNT.format(c='c')} }} IN TRANSACTIONS OF 10000 ROWS"
           for c in COUNTS),
         f"MATCH (n:Paper) WHERE n.title IS NULL AND NOT n:`{UNTITLED}` "
         f"CALL (n) {{ SET n:`{UNTITLED}` }} IN TRANSACTIONS OF 10000 ROWS",

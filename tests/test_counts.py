@@ -82,6 +82,16 @@ def test_withdrawn_and_merged_citations_are_recounted(graph, tmp_path):
     graph.load([same])
     assert [(r["paper_id"], r["citations"]) for r in graph.run_query("most-cited")] == [
         ("doi:10.1234/same", 2), ("openalex:W11", 1), ("openalex:W12", 1)]
+    # W11 becomes a work of the file, and W2 withdraws its citation of it: a count back at zero
+    # is not stored, as on a paper never cited (the graph does not depend on its history; the
+    # bulk import writes none either)
+    write_jsonl(works, [openalex_work(1, [10]), openalex_work(2, [11]), openalex_work(11, [])])
+    graph.load([works])
+    write_jsonl(works, [openalex_work(1, [10]), openalex_work(2, []), openalex_work(11, [])])
+    graph.load([works])
+    assert run(graph, "MATCH (p:Paper) WHERE p.id IN ['openalex:W1', 'openalex:W11'] "
+                      "RETURN p.id AS id, p.citation_count AS n, COUNT { (p)<-[:CITES]-() } AS cited ORDER BY id") == [
+        {"id": "openalex:W1", "n": None, "cited": 0}, {"id": "openalex:W11", "n": None, "cited": 0}]
 
 
 def test_counts_are_filled_in_for_a_graph_written_without_them(graph):
