@@ -186,7 +186,9 @@ def replace_statement(rel: str, anchor: str, other: str | None, outgoing: bool) 
             f"WITH x, r, o WHERE size(r.sources) = 0 DELETE r "
             f"WITH DISTINCT x, o{recounts}{marks} "
             # a node only this source asserted, and that no longer has any such link, goes too
-            f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-(){orphan_venues} DETACH DELETE o")
+            # (not a paper the source described: it was there for itself, not for the link)
+            f"WITH DISTINCT o WHERE o.sources = [$source] AND NOT (o)-[:`{rel}`]-() AND (o.stub OR NOT o:Paper)"
+            f"{orphan_venues} DETACH DELETE o")
 
 
 # What a load running beside another can meet, and a fresh attempt of the batch resolves (the

@@ -219,6 +219,22 @@ def test_a_paper_withdrawn_and_cited_again_in_one_load_is_there(graph, tmp_path)
         {"a": "openalex:W1", "b": "openalex:W8"}, {"a": "openalex:W2", "b": "openalex:W9"}]
 
 
+def test_a_work_of_the_file_that_loses_its_last_citation_stays(graph, tmp_path):
+    # W11 is a work of the file (a row of its own, before W2's) and W2 stops citing it: only a
+    # stub goes with its last citation, never a paper the file describes
+    path = tmp_path / "works.jsonl"
+    write = lambda rows: path.write_text("".join(json.dumps(w) + "\n" for w in rows))
+    write([openalex_work(1, ["A One"], [10]), openalex_work(11, ["K Eleven"], []), openalex_work(2, ["B Two"], [11])])
+    graph.load([path], batch_size=1)
+    write([openalex_work(1, ["A One"], [10]), openalex_work(11, ["K Eleven"], []), openalex_work(2, ["B Two"], [])])
+    graph.load([path], batch_size=1)
+    assert run(graph, "MATCH (p:Paper) RETURN p.id AS id, p.stub AS stub, p.citation_count AS n ORDER BY id") == [
+        {"id": "openalex:W1", "stub": None, "n": None}, {"id": "openalex:W10", "stub": True, "n": 1},
+        {"id": "openalex:W11", "stub": None, "n": None}, {"id": "openalex:W2", "stub": None, "n": None}]
+    assert run(graph, "MATCH (a:Author)-[:AUTHORED]->(p) RETURN a.name AS a, p.id AS p ORDER BY a") == [
+        {"a": "A One", "p": "openalex:W1"}, {"a": "B Two", "p": "openalex:W2"}, {"a": "K Eleven", "p": "openalex:W11"}]
+
+
 def test_s2_bulk_records_and_paper_objects(graph):
     summary = graph.load([CIT / "s2-citations.jsonl"])
     assert summary.files[0]["format"] == "s2" and summary.loaded == 2
