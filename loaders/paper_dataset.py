@@ -303,15 +303,25 @@ CHUNK = 2000
 
 
 # A row's identifiers as its text gives them, before it is parsed. Enough to look the row up:
-# it is skipped only when the paper of that id holds this very row's hash (text that reads
-# otherwise, such as a string with an escape, is not read here; the row is then parsed).
-_TEXT_FIELDS = {name: re.compile(rf'"{name}"\s*:\s*"([^"\\]*)"') for name in ("proceedings", "arxiv_id")}
+# it is skipped only when the paper of that id holds this very row's hash (a misread id costs
+# the row a parse, never a wrong skip). Escapes are read (pandas writes URLs as https:\/\/...).
+_TEXT_FIELDS = {name: re.compile(rf'"{name}"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
+                for name in ("proceedings", "arxiv_id")}
+
+
+def _text_value(text: str) -> str | None:
+    if "\\" not in text:
+        return text
+    try:
+        return json.loads(f'"{text}"')
+    except ValueError:
+        return None
 
 
 def _identifiers(raw: RawRow) -> dict:
     if raw.value is None and raw.raw is not None:  # (not parsed yet)
         found = {name: pattern.search(raw.raw) for name, pattern in _TEXT_FIELDS.items()}
-        return {name: match.group(1) for name, match in found.items() if match}
+        return {name: _text_value(match.group(1)) for name, match in found.items() if match}
     return raw.value if isinstance(raw.value, dict) else {}
 
 

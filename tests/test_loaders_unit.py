@@ -196,6 +196,9 @@ def test_a_paper_row_is_looked_up_by_the_identifiers_its_text_gives_before_it_is
             expected_id = (openreview_id_of(parsed.value) or
                            (f"arxiv:{parsed.value['arxiv_id']}" if parsed.value.get("arxiv_id") else None))
             assert row_fingerprint(text_row, options) == (expected_id, row_fingerprint(parsed, options)[1])
+            # the same row as pandas' to_json writes it (slashes escaped), and with \u escapes
+            for text in (json.dumps(parsed.value).replace("/", "\\/"), json.dumps(parsed.value, ensure_ascii=True)):
+                assert row_fingerprint(RawRow(1, raw=text), options)[0] == expected_id
             compared += 1
     assert compared > 100
 
@@ -209,13 +212,13 @@ def test_only_the_rows_the_graph_does_not_hold_are_parsed(tmp_path):
     from loaders import jsonl
     from loaders.paper_dataset import paper_rows
 
-    rows = (_paper_jsonl_files()[0]).read_text(encoding="utf-8").splitlines()[:5]
-    # an escaped URL: the text gives no id, so the row is parsed (and loaded) whatever the graph holds
+    rows = (_paper_jsonl_files()[0]).read_text(encoding="utf-8").splitlines()[:6]
+    # escaped URLs (as pandas writes them) are read from the text too
     escaped = json.loads(rows[4])
     rows[4] = json.dumps(escaped).replace("/", "\\/")
     path = tmp_path / "papers.jsonl"
     path.write_text("\n".join([*rows, "{broken"]) + "\n", encoding="utf-8")
-    held = {openreview_id_of(json.loads(r)) for r in rows[:4:2]}  # rows 1 and 3 are in the graph
+    held = {openreview_id_of(json.loads(r)) for r in rows[:6:2]}  # rows 1, 3 and 5 are in the graph
     parsed = []
 
     def counting(row):
@@ -224,7 +227,7 @@ def test_only_the_rows_the_graph_does_not_hold_are_parsed(tmp_path):
 
     options = LoadOptions(unchanged=lambda prints: {pid for pid, _ in prints if pid in held})
     out = list(paper_rows(jsonl.read_lines(path), "papers.jsonl", options, counting))
-    assert [r.line for r in out if r.unchanged] == [1, 3]
-    assert parsed == [2, 4, 5, 6]
-    assert [r.line for r in out if r.reject] == [6]
-    assert out[4].records and out[4].records[0].key.openreview == openreview_id_of(escaped)
+    assert [r.line for r in out if r.unchanged] == [1, 3, 5]
+    assert parsed == [2, 4, 6, 7]
+    assert [r.line for r in out if r.reject] == [7]
+    assert out[1].records and out[1].records[0].key.openreview == openreview_id_of(json.loads(rows[1]))
