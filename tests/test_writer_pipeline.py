@@ -65,24 +65,30 @@ def test_after_a_batch_that_merges_papers_the_next_is_planned_once_it_committed(
     assert run(graph, "MATCH (p:Paper) RETURN count(p) AS n") == [{"n": 3}]
 
 
+def write_planned_before(graph, records: list, meanwhile: list) -> None:
+    """One load writes ``records`` as planned before another load wrote ``meanwhile`` (looked
+    up, then the other load commits, then this batch is written from that look-up)."""
+    from concurrent.futures import Future
+
+    writer = GraphWriter(graph.driver, graph.database, source="planned", background=False)
+    batch = writer.batch(expanded(records))
+    with graph.driver.session(database=graph.database) as session:
+        found = session.execute_read(lambda tx: writer.resolver.find(tx, batch.refs))
+    write(graph, [meanwhile])
+    batch.prepared = Future()
+    batch.prepared.set_result(writer._prepare(batch, *found))
+    writer._write(batch)
+    writer.close()
+
+
 def test_a_paper_given_an_identifier_another_load_just_created_a_paper_for_becomes_one(graph):
     # one load finds the paper the graph knows by its DOI and gives it OpenAlex id W9; another,
     # between that load's look-up and its commit, creates a paper for W9 (citing it) and finds
     # no duplicate (the DOI paper has no W9 yet). The first must find the duplicate once it
     # committed, though it created no paper
-    from concurrent.futures import Future
-
     doi = "10.1234/gained"
     write(graph, [[Node("Paper", PaperRef.make(doi=doi), {"title": "Gained"})]])
-    giving = GraphWriter(graph.driver, graph.database, source="giving", background=False)
-    batch = giving.batch(expanded([Node("Paper", PaperRef.make(doi=doi, openalex="W9"), {})]))
-    with graph.driver.session(database=graph.database) as session:
-        found = session.execute_read(lambda tx: giving.resolver.find(tx, batch.refs))
-    write(graph, [[cites("W8", "W9")]])  # the other load, committed in between
-    batch.prepared = Future()
-    batch.prepared.set_result(giving._prepare(batch, *found))
-    giving._write(batch)
-    giving.close()
+    write_planned_before(graph, [Node("Paper", PaperRef.make(doi=doi, openalex="W9"), {})], [cites("W8", "W9")])
     assert run(graph, "MATCH (p:Paper) WHERE p.openalex_id = 'W9' OR p.doi = $doi "
                       "RETURN p.id AS id, p.openalex_id AS w, p.title AS t, p.citation_count AS n", doi=doi) == [
         {"id": f"doi:{doi}", "w": "W9", "t": "Gained", "n": 1}]
@@ -90,40 +96,21 @@ def test_a_paper_given_an_identifier_another_load_just_created_a_paper_for_becom
         {"a": "W8", "b": f"doi:{doi}"}]
 
 
+def titled(title: str, key: str, **ids) -> Node:
+    return Node("Paper", PaperRef.make(title=title, bibkey=key, **ids), {"title": title, "bibtex_key": key})
+
+
 def test_a_title_only_entry_and_the_paper_it_names_written_at_the_same_time_become_one(graph):
     # a load writes a paper with an OpenReview id; between its look-up and its write another
     # load writes a BibTeX entry with no identifier and the same title and key (it finds no
     # paper with that title yet). A load after the other would have made them one paper
-    from concurrent.futures import Future
-
     title, key = "On the Direct Alignment of Latent Spaces", "lahner2023on"
-    known = GraphWriter(graph.driver, graph.database, source="rows", background=False)
-    batch = known.batch(expanded([Node("Paper", PaperRef.make(openreview="nro8tEfIfw", title=title, bibkey=key),
-                                       {"title": title, "bibtex_key": key})]))
-    with graph.driver.session(database=graph.database) as session:
-        found = session.execute_read(lambda tx: known.resolver.find(tx, batch.refs))
-    write(graph, [[Node("Paper", PaperRef.make(title=title, bibkey=key), {"title": title, "bibtex_key": key})]])
-    batch.prepared = Future()
-    batch.prepared.set_result(known._prepare(batch, *found))
-    known._write(batch)
-    known.close()
+    write_planned_before(graph, [titled(title, key, openreview="nro8tEfIfw")], [titled(title, key)])
     assert run(graph, "MATCH (p:Paper) RETURN p.id AS id, p.title AS t") == [{"id": "nro8tEfIfw", "t": title}]
 
 
 def test_a_title_only_entry_with_another_key_stays_apart_when_written_at_the_same_time(graph):
-    from concurrent.futures import Future
-
     title = "Deep Learning for Cats"
-    known = GraphWriter(graph.driver, graph.database, source="rows", background=False)
-    batch = known.batch(expanded([Node("Paper", PaperRef.make(openreview="catsCATS01", title=title, bibkey="smith2020"),
-                                       {"title": title, "bibtex_key": "smith2020"})]))
-    with graph.driver.session(database=graph.database) as session:
-        found = session.execute_read(lambda tx: known.resolver.find(tx, batch.refs))
-    write(graph, [[Node("Paper", PaperRef.make(title=title, bibkey="jones2021"),
-                        {"title": title, "bibtex_key": "jones2021"})]])
-    batch.prepared = Future()
-    batch.prepared.set_result(known._prepare(batch, *found))
-    known._write(batch)
-    known.close()
+    write_planned_before(graph, [titled(title, "smith2020", openreview="catsCATS01")], [titled(title, "jones2021")])
     assert run(graph, "MATCH (p:Paper) RETURN p.id AS id ORDER BY id") == [
         {"id": "catsCATS01"}, {"id": "title:deep-learning-for-cats"}]
