@@ -325,18 +325,20 @@ def _identifiers(raw: RawRow) -> dict:
     return raw.value if isinstance(raw.value, dict) else {}
 
 
-def row_fingerprint(raw: RawRow, options: LoadOptions) -> tuple[str | None, str]:
-    """The id a paper row will most likely have, and a hash (24 hex digits) of everything that
-    shapes its records."""
-
+def row_id(raw: RawRow) -> str | None:
+    """The id a paper row will most likely have (what a reload looks the row up by)."""
     value = _identifiers(raw)
     forum = openreview_id(value.get("proceedings")) if isinstance(value.get("proceedings"), str) else None
     arxiv = normalize_arxiv(value.get("arxiv_id")) if isinstance(value.get("arxiv_id"), str) else None
+    return forum or (f"arxiv:{arxiv}" if arxiv else None)
+
+
+def row_hash(raw: RawRow, options: LoadOptions) -> str:
+    """A hash (24 hex digits) of everything that shapes a paper row's records."""
     text = raw.raw if raw.raw is not None else json.dumps(raw.value, sort_keys=True, ensure_ascii=False, default=str)
     conference = options.conference.id if options.conference else ""
-    digest = hashlib.blake2b(f"{PAPER_ROWS_VERSION}\x1f{conference}\x1f{text}".encode("utf-8", "surrogatepass"),
-                             digest_size=12).hexdigest()
-    return (forum or (f"arxiv:{arxiv}" if arxiv else None)), digest
+    return hashlib.blake2b(f"{PAPER_ROWS_VERSION}\x1f{conference}\x1f{text}".encode("utf-8", "surrogatepass"),
+                           digest_size=12).hexdigest()
 
 
 def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions,
@@ -361,7 +363,9 @@ def paper_rows(raw_rows: Iterator[RawRow], source: str, options: LoadOptions,
 
 def _paper_chunk(chunk, source, options, ctx, parse) -> Iterator[Row]:
     unchanged = options.unchanged
-    prints = [row_fingerprint(raw, options) if not raw.error else (None, "") for raw in chunk]
+    # (the id only when there is a graph to ask: a bulk load into an empty one needs the hash alone)
+    prints = [(row_id(raw) if unchanged else None, row_hash(raw, options)) if not raw.error else (None, "")
+              for raw in chunk]
     known = unchanged([(pid, f"{h}:{source}") for pid, h in prints if pid]) if unchanged else set()
     for raw, (pid, digest) in zip(chunk, prints):
         if not raw.error and pid in known:
