@@ -474,6 +474,31 @@ def stats(as_json, recount, **conn):
         click.echo(f"  {rel:<{width}} {count:>9}")
 
 
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="print a JSON object.")
+@connection_options
+@handle_errors
+def warm(as_json, **conn):
+    """Read every author, authorship and paper into the server's memory once.
+
+    Neo4j Community starts with an empty page cache and reads records from disk as queries
+    first need them: on a large graph, run this after a server start to make the first
+    queries about people as fast as later ones (about 16 s at a million papers).
+
+    \b
+    Example:
+      citegraph neo4j start && citegraph warm
+    """
+    with open_graph(conn) as cg:
+        read = cg.warm()
+    if as_json:
+        emit_json(read)
+        return
+    click.echo(f"read {read['authors']:,} authors, {read['authorships']:,} authorships and "
+               f"{read['papers']:,} papers into the server's page cache in {read['seconds']} s")
+
+
 # -- canned queries ----------------------------------------------------------------------
 
 queries_dir_option = click.option(

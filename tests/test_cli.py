@@ -8,6 +8,7 @@ import click
 import pytest
 
 from citegraph.cli import main
+import sample_truth as truth
 from conftest import SAMPLES
 
 
@@ -35,6 +36,27 @@ def test_stats_and_reset(cli_env, graph):
     assert cli("reset", "--yes").returncode == 0
     assert json.loads(cli("stats", "--json").stdout)["total_nodes"] == 0
 
+
+
+def test_warm_reads_every_author_authorship_and_paper(cli_env, graph):
+    """`citegraph warm` reads what the author and paper queries visit, and says how much: the
+    sample's papers, people and authorships, counted from its rows."""
+    graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
+    rows = truth.rows()
+    papers = len({truth.paper_id(r) for r in rows})
+    people = len({name for r in rows for name in r["authors"]})
+    authorships = sum(len(set(r["authors"])) for r in rows)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "citegraph.cli", "warm", *args], capture_output=True,
+                              text=True, env=cli_env)
+    read = json.loads(cli("--json").stdout)
+    assert (read["papers"], read["authors"], read["authorships"]) == (papers, people, authorships)
+    assert (read["paper ids"], read["author keys"]) == (papers, people)  # the indexes hold every one
+    assert read["seconds"] >= 0
+    said = cli()
+    assert said.returncode == 0
+    assert f"read {people:,} authors, {authorships:,} authorships and {papers:,} papers" in said.stdout
 
 @pytest.mark.parametrize("size", ["0", "-5"])
 def test_a_batch_size_below_one_is_refused_before_anything_is_read(size, tmp_path):
