@@ -264,9 +264,9 @@ class CiteGraph:
             make, url, client_args = OpenAlex, OPENALEX_URL, {"params": OpenAlex.client_params()}
         else:
             make, url, client_args = SemanticScholar, S2_URL, {"headers": SemanticScholar.client_headers()}
-        return self._enrich(source, make, api_url or url, client_args, ENRICH_SOURCES[source],
-                            self._papers_to_enrich(papers, max_papers), [depth, citations, limit],
-                            dict(depth=depth, citations=citations, limit=limit), cache_dir, progress, chunk)
+        return self._enrich(source, make, api_url or url, client_args, self._papers_to_enrich(papers, max_papers),
+                            question=[depth, citations, limit], depth=depth, citations=citations, limit=limit,
+                            cache_dir=cache_dir, progress=progress, chunk=chunk)
 
     def enrich_hub(self, *, papers: str | None = None, depth: int = 3, limit: int | None = None,
                    api_url: str | None = None, cache_dir: str | Path | None = None, progress: bool | None = None,
@@ -280,11 +280,13 @@ class CiteGraph:
 
         chosen = [p for p in self._papers_to_enrich(papers, max_papers) if p.get("arxiv_id")]
         return self._enrich("hub", lambda client: Hub(client, depth, limit), api_url or hub_url(),
-                            {"headers": Hub.client_headers()}, ENRICH_SOURCES["hub"], chosen, [depth, limit],
-                            dict(depth=depth, citations=False, limit=limit), cache_dir, progress, chunk)
+                            {"headers": Hub.client_headers()}, chosen, question=[depth, limit], depth=depth,
+                            citations=False, limit=limit, cache_dir=cache_dir, progress=progress, chunk=chunk)
 
-    def _enrich(self, source, make, url, client_args, name, chosen, question, fetch_args, cache_dir, progress,
-                chunk):
+    def _enrich(self, source: str, make, url: str, client_args: dict, chosen: list[dict], *, question: list,
+                depth: int, citations: bool, limit: int | None, cache_dir, progress, chunk: int):
+        """Ask ``source``'s API (a client made by ``make``) about the ``chosen`` papers and load
+        the answers; ``question`` names the run's folder, so the same question again resumes it."""
         from citegraph import enrich  # HTTP clients and their cache: loaded when enrichment runs
         from citegraph.enrich.http import Client
 
@@ -295,10 +297,11 @@ class CiteGraph:
         workdir = cache / "runs" / f"{source}-{hashlib.sha256(asked.encode()).hexdigest()[:16]}"
         show = sys.stderr.isatty() if progress is None else progress
         try:
-            report = enrich.fetch(chosen, make(client), workdir, chunk=chunk, progress=show, **fetch_args)
+            report = enrich.fetch(chosen, make(client), workdir, depth=depth, citations=citations, limit=limit,
+                                  chunk=chunk, progress=show)
         finally:
             client.close()
-        report.load = self.load(report.files, fmt=source, source=f"{name} {time.strftime('%Y-%m-%d')}",
+        report.load = self.load(report.files, fmt=source, source=f"{ENRICH_SOURCES[source]} {time.strftime('%Y-%m-%d')}",
                                 progress=show) if report.files else LoadSummary()
         return report
 
