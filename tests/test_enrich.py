@@ -214,3 +214,34 @@ def test_an_api_that_does_not_answer_in_time(graph, api, tmp_path, monkeypatch):
     assert report.found == 1  # the other paper is not held up
     assert [f["paper"] for f in report.failed] == ["doi:10.5555/too-slow"]
     assert "timed out" in report.failed[0]["reason"].lower() or "retries" in report.failed[0]["reason"]
+
+
+def test_a_semantic_scholar_batch_that_fails_is_asked_again_and_one_not_found_is_not(tmp_path):
+    """Semantic Scholar answers a group of papers per request: a request that fails leaves every
+    paper of the group to the next run; a paper the answer lacks (null) is not asked again."""
+    from citegraph import enrich
+    from citegraph.enrich.http import FetchError, Usage
+    from citegraph.enrich.sources import SemanticScholar
+
+    class Client:  # answers POST paper/batch as told, and counts nothing
+        usage = Usage()
+
+        def __init__(self, answer):
+            self.answer = answer
+
+        def post(self, path, body, params):
+            if isinstance(self.answer, Exception):
+                raise self.answer
+            return self.answer
+
+    papers = [{"id": "p1", "doi": "10.1/a"}, {"id": "p2", "arxiv_id": "2301.00001"}]
+    failed = enrich.fetch(papers, SemanticScholar(Client(FetchError("POST paper/batch: 500"))), tmp_path)
+    assert [f["paper"] for f in failed.failed] == ["p1", "p2"] and "500" in failed.failed[0]["reason"]
+    assert failed.found == 0 and failed.files == []
+    answered = enrich.fetch(papers, SemanticScholar(Client([TURING, None])), tmp_path)
+    assert answered.resumed == 0  # the failed group was not marked done
+    assert answered.found == 1 and answered.not_found == ["p2"] and answered.failed == []
+    (written,) = answered.files
+    assert [json.loads(line)["paperId"] for line in open(written, encoding="utf-8")] == [TURING["paperId"]]
+    again = enrich.fetch(papers, SemanticScholar(Client(FetchError("never asked"))), tmp_path)
+    assert again.resumed == 2 and again.failed == []

@@ -18,7 +18,6 @@ from tqdm import tqdm
 
 from citegraph.enrich.http import FetchError
 from graph import killpoints
-from citegraph.enrich.sources import SemanticScholar
 
 
 @dataclass
@@ -52,40 +51,22 @@ def fetch(papers: list[dict], api, workdir: Path, *, depth: int = 1, citations: 
     report = EnrichReport(source=api.name, papers=len(papers))
     todo = [p for p in papers if p["id"] not in done]
     report.resumed = len(papers) - len(todo)
-    size = SemanticScholar.BATCH if isinstance(api, SemanticScholar) else chunk
+    size = getattr(api, "BATCH", chunk)  # an API that answers many papers per request sets its own
     bar = tqdm(total=len(todo), desc=f"enrich from {api.name}", unit=" papers", disable=not progress)
     try:
         for group in (todo[i:i + size] for i in range(0, len(todo), size)):
             lines, finished = [], []
-            if isinstance(api, SemanticScholar):
-                try:
-                    answers = api.batch(group, citations)
-                except FetchError as exc:
-                    report.failed += [{"paper": p["id"], "reason": str(exc)} for p in group]
-                    answers = []
-                for paper, obj in zip(group, answers):
-                    finished.append(paper["id"])
-                    if obj is None:
-                        report.not_found.append(paper["id"])
-                        continue
-                    report.found += 1
-                    lines.append(obj)
-            else:
-                for paper in group:
-                    bar.update(1)
-                    try:
-                        records, found = api.records(paper, depth, citations, limit)
-                    except FetchError as exc:
-                        report.failed.append({"paper": paper["id"], "reason": str(exc)})
-                        continue
-                    finished.append(paper["id"])
-                    if not found:
-                        report.not_found.append(paper["id"])
-                        continue
-                    report.found += 1
-                    lines += records
-            if isinstance(api, SemanticScholar):
-                bar.update(len(group))
+            for paper, answer in _answers(api, group, depth, citations, limit):
+                bar.update(1)
+                if isinstance(answer, FetchError):  # asked again by the next run
+                    report.failed.append({"paper": paper["id"], "reason": str(answer)})
+                    continue
+                finished.append(paper["id"])
+                if answer is None:
+                    report.not_found.append(paper["id"])
+                    continue
+                report.found += 1
+                lines += answer
             if lines:
                 part = workdir / f"{api.name}-{_next_index(workdir, api.name):05d}.jsonl"
                 partial = part.with_name(part.name + ".partial")
@@ -104,6 +85,22 @@ def fetch(papers: list[dict], api, workdir: Path, *, depth: int = 1, citations: 
     report.usage = api.client.usage.as_dict()
     report.files = sorted(str(p) for p in workdir.glob(f"{api.name}-*.jsonl"))
     return report
+
+
+def _answers(api, group: list[dict], depth: int, citations: bool, limit: int | None):
+    """(paper, its records, or None when the API does not know it, or the FetchError) for each
+    paper of ``group``: from an API that answers a group at once (``answers``), else one paper
+    at a time (``records``)."""
+    if hasattr(api, "answers"):
+        yield from api.answers(group, citations)
+        return
+    for paper in group:
+        try:
+            records, found = api.records(paper, depth, citations, limit)
+        except FetchError as exc:
+            yield paper, exc
+            continue
+        yield paper, records if found else None
 
 
 def _next_index(workdir: Path, name: str) -> int:

@@ -132,6 +132,15 @@ class SemanticScholar:
             return f"ARXIV:{paper['arxiv_id']}"
         return None
 
+    def answers(self, papers: list[dict], citations: bool) -> list[tuple]:
+        """(paper, [its object] or None when not found) for each paper, from one request; when the
+        request fails, (paper, the FetchError) for each."""
+        try:
+            objects = self.batch(papers, citations)
+        except FetchError as exc:
+            return [(paper, exc) for paper in papers]
+        return [(paper, [obj] if obj is not None else None) for paper, obj in zip(papers, objects)]
+
     def batch(self, papers: list[dict], citations: bool) -> list[dict | None]:
         """One object (or None: not found) per paper, with nested references (and citations)."""
         fields = ["paperId", "corpusId", "externalIds", "title", "year", "venue", "authors",
