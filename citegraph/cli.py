@@ -483,8 +483,8 @@ def warm(as_json, **conn):
     """Read every author, authorship and paper into the server's memory once.
 
     Neo4j Community starts with an empty page cache and reads records from disk as queries
-    first need them: on a large graph, run this after a server start to make the first
-    queries about people as fast as later ones (about 16 s at a million papers).
+    first need them: on a large graph, run this after a server start so that the first
+    questions about people rarely wait for the disk (12-16 s at a million papers).
 
     \b
     Example:
