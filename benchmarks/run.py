@@ -198,6 +198,8 @@ def _percentiles(times: list[float]) -> dict:
 
 
 STEPS = ("bulk", "loads", "small", "queries", "analyze", "export", "merge", "reset", "naive")
+# run only when named (--steps same): two more loads of the size, to compare, not to time
+EXTRA_STEPS = ("same",)
 
 
 def small_rows(data: Path, tag: str, n: int = 10) -> Path:
@@ -291,6 +293,9 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
         save(row)
     if "loads" in steps:
         cypher_loads(data, server, env, row, log, save)
+    if "same" in steps:
+        row["same_graph"] = same_graph(data, server, status, env, log)
+        save(row)
     if "small" in steps:
         log("10-row load into the loaded graph")
         row["small_load"] = small_loads(data, env)
@@ -333,6 +338,29 @@ def run_size(papers: int, server, status, env: dict, naive_rows: int, save=lambd
                                   str(min(naive_rows, papers))], env)
         save(row)
     return row
+
+
+def same_graph(data: Path, server, status, env: dict, log) -> dict:
+    """`load --bulk` of the papers and citations, then the Cypher loads of the same files into an
+    empty database: the two graphs compared element by element (``benchmarks.same_graph``)."""
+    from benchmarks import same_graph as same
+    from citegraph.api import CiteGraph
+
+    files = [str(data / "papers.jsonl"), str(data / "citations.tsv")]
+    digests = []
+    for bulk in ("1", "0"):
+        log("the same graph: " + ("load --bulk" if bulk == "1" else "Cypher loads"))
+        wipe(server)
+        if bulk == "1":
+            run_child(["-m", "benchmarks.run", "--child", "load", ",".join(files), "1", "raw"], env)
+        else:
+            for path in files:
+                run_child(["-m", "benchmarks.run", "--child", "load", path, "0", "raw"], env)
+        with CiteGraph.connect(uri=status.uri, password=status.password) as cg:
+            digests.append(same.digest(cg.driver, cg.database))
+    found = same.differences(*digests)
+    nodes, rels = same.sizes(digests[0])
+    return {"equal": not found, "nodes": nodes, "relationships": rels, "differences": found}
 
 
 def cypher_loads(data: Path, server, env: dict, row: dict, log, save) -> None:
@@ -432,6 +460,10 @@ def markdown(report: dict) -> str:
     line("  queries measured once every index was online, after s",
          lambda r: f"{r['queries']['indexes_online_after_s']}")
     line("  `citegraph warm` before them, s", lambda r: f"{r['queries']['warm_s']}")
+    line("`load --bulk` and the Cypher loads: the same graph?",
+         lambda r: (f"equal ({r['same_graph']['nodes']:,} nodes, {r['same_graph']['relationships']:,} "
+                    f"relationships)" if r["same_graph"]["equal"] else
+                    "DIFFERENT: " + "; ".join(f"{k} {v}" for k, v in r["same_graph"]["differences"].items())[:400]))
     line("analyze coauthorship --write, s", lambda r: f"{round(r['analyze']['seconds'], 1)} ({r['analyze']['backend']})")
     line("export-rdf N-Triples, triples/s", lambda r: f"{d[r['papers']]['export_triples_per_s']:,} "
                                                       f"({r['export']['triples']:,} triples)")
@@ -483,7 +515,8 @@ def main() -> None:
     parser.add_argument("--naive-rows", type=int, default=3000, help="rows the naive baseline loads (a rate)")
     parser.add_argument("--steps", default=",".join(STEPS),
                         help=f"comma-separated steps to run (default all: {','.join(STEPS)}); e.g. "
-                             f"bulk,queries,analyze measures queries and analytics on the bulk-built graph")
+                             f"bulk,queries,analyze measures queries and analytics on the bulk-built graph; "
+                             f"`same` (only when named) compares the graphs of --bulk and the Cypher loads")
     parser.add_argument("--report", type=Path, help="re-render the tables and plot of a results folder")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -499,9 +532,10 @@ def main() -> None:
         print(markdown(report))
         return
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
-    unknown = set(steps) - set(STEPS)
+    unknown = set(steps) - set(STEPS) - set(EXTRA_STEPS)
     if unknown:
-        parser.error(f"unknown step(s) {', '.join(sorted(unknown))}; the steps are {', '.join(STEPS)}")
+        parser.error(f"unknown step(s) {', '.join(sorted(unknown))}; the steps are "
+                     f"{', '.join(STEPS + EXTRA_STEPS)}")
     server, status = bench_server()
     # children find the benchmarks' managed server by its home (bulk loads need to restart it)
     env = {"NEO4J_URI": "", "NEO4J_PASSWORD": "", "CITEGRAPH_NEO4J_HOME": str(server.home)}

@@ -399,3 +399,32 @@ def test_an_edge_list_that_cannot_be_read_on_keeps_the_lines_before(tmp_path, mo
     with open(tmp_path / "out" / "rel_CITES_Paper_Paper.csv", encoding="utf-8", newline="") as f:
         cites = {(r[0], r[1]) for r in list(csv.reader(f))[1:]}
     assert cites == {(f"doi:10.1000/a{i}", f"doi:10.1000/b{i}") for i in range(5)}
+
+
+def test_the_benchmarks_graph_comparison_sees_each_kind_of_difference(graph):
+    """`benchmarks.run --steps same` compares the graphs of --bulk and the Cypher loads with
+    benchmarks.same_graph: equal graphs are equal (sources as a set), and a changed property, a
+    node or relationship only in one, and a parallel relationship are each reported."""
+    from benchmarks import same_graph as same
+
+    graph.load([SAMPLES / "hub-artifacts.jsonl"])
+    first = same.digest(graph.driver, graph.database)
+    nodes, rels = same.sizes(first)
+    assert (nodes, rels) == (sum(graph.stats()["nodes"].values()), sum(graph.stats()["relationships"].values()))
+    one = "MATCH (p:Paper) WHERE p.sources IS NOT NULL WITH p ORDER BY p.id LIMIT 1 "
+    run(graph, one + "SET p.sources = p.sources + ['other']")
+    added = same.digest(graph.driver, graph.database)
+    assert same.differences(first, added).keys() == {"node Paper"}  # a source more: that paper differs
+    run(graph, one + "SET p.sources = ['other'] + [s IN p.sources WHERE s <> 'other']")
+    assert same.differences(added, same.digest(graph.driver, graph.database)) == {}  # (a set: order aside)
+    run(graph, "MATCH (p:Paper) WHERE 'other' IN p.sources SET p.sources = [s IN p.sources WHERE s <> 'other']")
+    assert same.differences(first, same.digest(graph.driver, graph.database)) == {}
+    run(graph, "MATCH (p:Paper) WITH p ORDER BY p.id LIMIT 1 SET p.title = 'changed'")
+    run(graph, "CREATE (:Author {key: 'new person', name: 'New Person'})")
+    run(graph, "MATCH (p:Paper)-[r:HAS_ARTIFACT]->(m) WITH p, m ORDER BY p.id, m.id LIMIT 1 "
+               "CREATE (p)-[:HAS_ARTIFACT {sources: ['again']}]->(m)")
+    found = same.differences(first, same.digest(graph.driver, graph.database))
+    assert found["node Paper"]["different"] == 1 and found["node Author"]["only_second"] == 1
+    assert found["rel HAS_ARTIFACT"]["different"] == 1  # two relationships under one pair of ends
+    run(graph, "MATCH ()-[r:HAS_ARTIFACT {sources: ['again']}]->() DELETE r")
+    run(graph, "MATCH (a:Author {key: 'new person'}) DELETE a")
