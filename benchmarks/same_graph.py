@@ -28,24 +28,23 @@ def _props(props: dict) -> tuple:
     return tuple(sorted((k, sorted(v) if k == "sources" else v) for k, v in props.items() if k not in IGNORED))
 
 
+def _add(kind: dict, key, props: dict) -> None:
+    # a key met twice folds the first fingerprint into the second: not what one element gives
+    kind[key] = _fingerprint(_props(props), kind.get(key))
+
+
 def digest(driver, database: str | None = None) -> dict:
-    """{("node", labels) or ("rel", type): {key: fingerprint}} for the whole graph (keys of
-    relationships: (start key, end key); a key met twice is kept with a count, so that two
-    nodes under one key, or two parallel relationships, show as a difference)."""
+    """{("node", its labels) or ("rel", its type): {key: fingerprint}} for the whole graph (keys of
+    relationships: (start key, end key); a key met twice folds both fingerprints into one, so that
+    two nodes under one key, or two parallel relationships, show as a difference)."""
     out: dict = defaultdict(dict)
     with driver.session(database=database) as session:
         for r in session.run(f"MATCH (n) RETURN labels(n) AS labels, {KEY.format(v='n')} AS key, "
                              "properties(n) AS props"):
-            kind = ("node", tuple(sorted(r["labels"])))
-            key = r["key"]
-            seen = out[kind].get(key)
-            out[kind][key] = _fingerprint(_props(r["props"]), seen)  # (twice: not what one node gives)
+            _add(out[("node", " ".join(sorted(r["labels"])))], r["key"], r["props"])
         for r in session.run(f"MATCH (a)-[r]->(b) RETURN type(r) AS type, {KEY.format(v='a')} AS a, "
                              f"{KEY.format(v='b')} AS b, properties(r) AS props"):
-            kind = ("rel", r["type"])
-            key = (r["a"], r["b"])
-            seen = out[kind].get(key)
-            out[kind][key] = _fingerprint(_props(r["props"]), seen)
+            _add(out[("rel", r["type"])], (r["a"], r["b"]), r["props"])
     return dict(out)
 
 
@@ -53,13 +52,13 @@ def differences(one: dict, other: dict, show: int = 10) -> dict:
     """How the two digests differ: per kind, the keys only in one, only in the other, or with
     other labels or properties (the first ``show`` of each); empty when the graphs are equal."""
     found = {}
-    for kind in sorted(set(one) | set(other), key=repr):
+    for kind in sorted(set(one) | set(other)):
         a, b = one.get(kind, {}), other.get(kind, {})
         only_a = [k for k in a if k not in b]
         only_b = [k for k in b if k not in a]
         changed = [k for k in a if k in b and a[k] != b[k]]
         if only_a or only_b or changed:
-            found[" ".join(map(str, kind if isinstance(kind[1], str) else (kind[0], *kind[1])))] = {
+            found[" ".join(kind)] = {
                 "only_first": len(only_a), "only_second": len(only_b), "different": len(changed),
                 "examples": [repr(k) for k in (only_a + only_b + changed)[:show]]}
     return found
