@@ -288,27 +288,66 @@ BATCH = 20_000  # citations per row when batched
 KNOWN_SIZE = 1 << 18  # identifiers remembered as references (emptied when full: memory stays bounded)
 
 
-def _references(scheme: str):
+def _references(scheme: str) -> "_References":
+    return _References(scheme)
+
+
+class _References:
     """``ref_of(cell) -> (PaperRef, the number of its paper)``. Each identifier is made a reference
     once while remembered (a citing paper fills consecutive lines, a cited one recurs wherever it
     is cited); a bad value raises IdError each time. Papers are numbered so that a citation can
-    be kept as one integer."""
-    known: dict[str, tuple] = {}  # cell -> (its PaperRef, the number of its paper)
-    numbers: dict = {}  # a paper's identifiers -> its number
+    be kept as one integer.
 
-    def ref_of(cell: str) -> tuple:
-        hit = known.get(cell)
+    ``numbered(cells)`` gives the numbers of many cells at once, on columns, for the cells
+    numbered before: a million-paper file names most of its papers in every block, far more
+    than the references remembered (``KNOWN_SIZE``), and making each one a reference again in
+    every block was most of reading it. The cells and their numbers are kept as columns (some
+    30 bytes a paper, less than the numbering itself)."""
+
+    def __init__(self, scheme: str):
+        self.scheme = scheme
+        self.known: dict[str, tuple] = {}  # cell -> (its PaperRef, the number of its paper)
+        self.numbers: dict = {}  # a paper's identifiers -> its number
+        self._cells: list = []  # cells numbered, in chunks (pyarrow string arrays) ...
+        self._cell_numbers: list = []  # ... and their numbers (numpy arrays)
+        self._whole = None  # (all the chunks as one, once asked for)
+
+    def __call__(self, cell: str) -> tuple:
+        hit = self.known.get(cell)
         if hit is None:
-            ref = ref_for(cell, scheme)  # IdError: the line is rejected
+            ref = ref_for(cell, self.scheme)  # IdError: the line is rejected
             too_long = key_too_long("Paper", ref)
             if too_long:
                 raise IdError(too_long)
-            if len(known) >= KNOWN_SIZE:
-                known.clear()
-            hit = known[cell] = (ref, numbers.setdefault(tuple(ref.pairs()), len(numbers)))
+            if len(self.known) >= KNOWN_SIZE:
+                self.known.clear()
+            hit = self.known[cell] = (ref, self.numbers.setdefault(tuple(ref.pairs()), len(self.numbers)))
         return hit
 
-    return ref_of
+    def numbered(self, cells):
+        """The numbers of ``cells`` (a pyarrow string array) numbered before (-1 for the others)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not self._cells:
+            return np.full(len(cells), -1, dtype=np.int64)
+        if self._whole is None:
+            self._whole = (pa.concat_arrays(self._cells), np.concatenate(self._cell_numbers))
+            self._cells, self._cell_numbers = [self._whole[0]], [self._whole[1]]
+        values, numbers = self._whole
+        at = pc.index_in(cells, value_set=values).to_numpy(zero_copy_only=False)
+        found = ~np.isnan(at) if at.dtype.kind == "f" else np.ones(len(at), dtype=bool)
+        out = np.full(len(cells), -1, dtype=np.int64)
+        out[found] = numbers[at[found].astype(np.int64)]
+        return out
+
+    def remember(self, cells, numbers) -> None:
+        """Keep the numbers of ``cells`` (cells ``__call__`` numbered) for ``numbered``."""
+        if len(cells):
+            self._cells.append(cells)
+            self._cell_numbers.append(numbers)
+            self._whole = None
 
 
 def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
@@ -419,7 +458,7 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
     yield from _repeats(pairs, where, source)
 
 
-BLOCK_BYTES = 1 << 22  # an edge list is read in blocks of whole lines of about this size
+BLOCK_BYTES = 1 << 24  # an edge list is read in blocks of whole lines of about this size
 FIRST_BYTES = 1 << 16  # (the first block, read line by line, decides the delimiter and finds a header)
 # quotes, comments, line ends and whitespace the line-by-line read would treat otherwise than a split
 _NOT_PLAIN = (b'"', b"#", b"\r", b"\0", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
@@ -483,16 +522,16 @@ def _clean_block(block: bytes, first: int, lines: _Lines, ref_of, named: bytearr
     order = order[np.argsort(firsts[order], kind="stable")]
     given_here: dict = {}
     for u in order.tolist():  # (cells written differently may name one paper: its first line counts)
-        given_here.setdefault(int(numbers[u]), (refs[u], int(firsts[u])))
+        if int(numbers[u]) not in given_here:
+            given_here[int(numbers[u])] = (refs[u], int(firsts[u]))
     return given_here, na << 32 | nb
 
 
 def _numbered(lines, delimiter, columns: tuple[int, int], ref_of):
     """Lines (a pyarrow string array) split into cells, and the cells of the two ``columns`` of
     each made references: (which lines lack one of them, or cannot say which they are; the
-    references and paper numbers of the distinct cells of the other lines, and which of those
-    cells are no identifier (their reference None); each such line's two cells as places among
-    them)."""
+    references (``_Refs``) and paper numbers of the distinct cells of the other lines, and which
+    of those cells are no identifier; each such line's two cells as places among them)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -511,15 +550,32 @@ def _numbered(lines, delimiter, columns: tuple[int, int], ref_of):
     # empty by a space too many is no identifier)
     a, b = pc.list_element(cells, columns[0]), pc.list_element(cells, columns[1])
     unique = pc.unique(pa.concat_arrays([a, b]))
-    refs, numbers, bad = [], np.zeros(len(unique), dtype=np.int64), np.zeros(len(unique), dtype=bool)
-    for i, cell in enumerate(unique.to_pylist()):
+    numbers = ref_of.numbered(unique)  # (cells numbered in blocks before: no reference made again)
+    refs, bad = [None] * len(unique), np.zeros(len(unique), dtype=bool)
+    new = np.flatnonzero(numbers < 0)
+    for i, cell in zip(new.tolist(), unique.take(pa.array(new)).to_pylist()):
         try:
-            ref, numbers[i] = ref_of(cell)
+            refs[i], numbers[i] = ref_of(cell)
         except IdError:
-            ref, bad[i] = None, True
-        refs.append(ref)
-    return short, refs, numbers, bad, pc.index_in(a, value_set=unique).to_numpy(), \
+            bad[i] = True
+    good = new[~bad[new]]
+    ref_of.remember(unique.take(pa.array(good)), numbers[good])
+    return short, _Refs(refs, unique, ref_of), numbers, bad, pc.index_in(a, value_set=unique).to_numpy(), \
         pc.index_in(b, value_set=unique).to_numpy()
+
+
+class _Refs:
+    """The references of a block's distinct cells, made when asked for those numbered in an
+    earlier block (only a paper not named yet needs its reference given)."""
+
+    def __init__(self, refs: list, cells, ref_of):
+        self.refs, self.cells, self.ref_of = refs, cells, ref_of
+
+    def __getitem__(self, i: int):
+        ref = self.refs[i]
+        if ref is None:
+            ref = self.refs[i] = self.ref_of(self.cells[i].as_py())[0]
+        return ref
 
 
 MIN_RUN = 32  # clean lines between odd ones worth a split on columns (fewer are read one by one)

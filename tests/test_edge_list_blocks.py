@@ -122,3 +122,29 @@ def test_one_odd_line_is_read_alone_not_its_block(tmp_path, monkeypatch):
     monkeypatch.setattr(edge_list._Lines, "line", line)
     assert batched == _said(path, batched=False)
     assert batched[2] == [(2501, "10.1000/p9 cites itself; not written")]
+
+
+@pytest.mark.parametrize("known_size", [1, 1 << 18])
+def test_papers_numbered_in_earlier_blocks_are_numbered_on_columns(tmp_path, monkeypatch, known_size):
+    """A paper a block before numbered is looked up on columns, not made a reference again;
+    one numbered but not named yet (its only line before was rejected) is given, with its
+    reference, at the first clean line that names it; with the references remembered one at a
+    time (``known_size`` 1), the file still says what its lines say."""
+    monkeypatch.setattr(edge_list, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(edge_list, "FIRST_BYTES", 100)
+    monkeypatch.setattr(edge_list, "KNOWN_SIZE", known_size)
+    lines = ["citing\tcited"] + [f"10.1000/p{i}\t10.1000/p{i + 1}" for i in range(10)]
+    lines += ["10.1000/late\tdoi:xyz"] * 2  # numbered (it is a DOI), not named: its lines are rejected
+    lines += [f"10.1000/p{i}\t10.1000/p{i + 3}" for i in range(40)]
+    lines += [f"10.1000/p{i}\t10.1000/late" for i in range(20, 40)]
+    path = tmp_path / "cites.tsv"
+    path.write_text("\n".join(lines) + "\n")
+    made = []
+    ref_for = edge_list.ref_for
+    monkeypatch.setattr(edge_list, "ref_for", lambda value, scheme="auto": made.append(value) or ref_for(value, scheme))
+    batched = _said(path, batched=True)
+    if known_size > 1:  # each paper made a reference once (the bad cell each time it is met)
+        assert sorted(v for v in made if v != "doi:xyz") == sorted(set(made) - {"doi:xyz"})
+    assert any(line == 1 + 10 + 2 + 40 + 1 and cited.doi == "10.1000/late" for line, _, cited in batched[0])
+    assert [(line, reason.split(" ")[0]) for line, reason in batched[1]] == [(12, "'doi:xyz'"), (13, "'doi:xyz'")]
+    assert batched == _said(path, batched=False)
