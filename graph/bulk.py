@@ -49,7 +49,6 @@ TYPE_SUFFIX = {"string": "", "integer": ":long", "float": ":double", "boolean": 
                "list<string>": ":string[]"}
 ID_PROPS = set(PROPERTY.values())
 SETTLED_SIZE = 1 << 18  # references remembered as settled (emptied when full: memory stays bounded)
-_LOW = (1 << 32) - 1  # a Citations pair's cited paper number: its low 32 bits
 _enc = json.encoder.encode_basestring  # a string as JSON (never holds a raw tab or newline)
 
 
@@ -83,7 +82,7 @@ class BulkWriter:
         self.title_keys: dict[str, str] = {}  # paper known only by its title -> its BibTeX key
         self._settled: dict = {}  # PaperRef whose identifiers all name one paper -> that paper's id
         self._rest: dict = {}  # (props, sources, origin source, source) -> an edge line's last fields but the line
-        self._stubs: list = []  # a Citations' paper number -> its paper's key as JSON
+        self._stubs = None  # a Citations' paper number -> its paper's key as JSON (bulk_columns.Keys)
         self._stubs_source = None  # (the source and numbering they were added for)
         self.evidence: list = []  # (id, notes): why papers became one (Paper.merged_from)
         self.paper_file = open(workdir / "papers.jsonl", "w", encoding="utf-8")
@@ -219,16 +218,13 @@ class BulkWriter:
         """The stubs and edges of many citations: a paper is written once, when its reference
         first comes (``Citations.refs``); each line then costs two look-ups by paper number."""
         if self._stubs_source != (self.source, rec.sources, rec.numbering):
-            self._stubs = []  # per paper number of this reading: its key as JSON
+            self._stubs = bulk_columns.Keys()  # per paper number of this reading: its key as JSON
             self._stubs_source = (self.source, rec.sources, rec.numbering)
         keys = self._stubs
         for number, (ref, line) in rec.refs.items():
-            if number >= len(keys):
-                keys.extend([None] * (number + 1 - len(keys)))
             keys[number] = _key(self._paper(ref, {}, {"stub": True}, None, rec.sources, [source, line]))
         head = self._line_head({}, rec.sources, source)
-        self._edge_file(("CITES", "Paper", "Paper")).writelines(
-            [f"{keys[pair >> 32]}\t{keys[pair & _LOW]}\t{head}{line}]\n" for pair, line in zip(rec.numbers, rec.lines)])
+        bulk_columns.write_citations(keys, rec.numbers, rec.lines, head, self._edge_file(("CITES", "Paper", "Paper")))
 
     def _edge_file(self, group: tuple):
         f = self.edge_files.get(group)
@@ -285,7 +281,19 @@ class BulkWriter:
             f.close()
         # ends of papers found to be another paper are rewritten to that paper (JSON key -> JSON key)
         moved = {_enc(k): _enc(self._find(k)) for k in self.parent}
-        rel_args = [self._write_edges(group, moved) for group in self.edge_files]  # first: they count
+        # the relationships first: they count. The largest file (citations) is sorted beside
+        # this process while the others are written
+        groups = sorted(self.edge_files, key=lambda g: -self._edge_path(g).stat().st_size)
+        largest = self._sort_lines(groups[0], moved, wait=False) if groups else None
+        try:
+            rel_args = {group: self._write_edges(group, self._sort_lines(group, moved)) for group in groups[1:]}
+            if groups:
+                rel_args[groups[0]] = self._write_edges(groups[0], largest)
+        except BaseException:  # (a failure or Ctrl-C: the sort beside this process ends too)
+            if largest is not None and not largest.done:
+                largest.stop()
+            raise
+        rel_args = [rel_args[group] for group in self.edge_files]
         node_args = [self._write_papers()]
         killpoints.point("bulk.csv")
         by_label: dict = defaultdict(list)
@@ -365,19 +373,32 @@ class BulkWriter:
             w.flush()
         return str(path)
 
-    def _write_edges(self, group: tuple, moved: dict) -> str:
-        """Sort the relationship lines on disk so duplicates meet; merge them (sources united)."""
+    def _edge_path(self, group: tuple) -> Path:
+        return self.dir / f"edges_{'_'.join(group)}.jsonl"
+
+    def _sort_lines(self, group: tuple, moved: dict, wait: bool = True):
+        """Sort a group's relationship lines on disk so duplicates meet, the ends of papers found
+        to be another paper rewritten (``moved``). Returns the sort (``_Sort``), done unless
+        ``wait`` is false."""
+        start_label, end_label = group[1:]
+        lines = self._edge_path(group)
+        ordered = self.dir / f"edges_{'_'.join(group)}.sorted"
+        # when no paper moved, sort reads the file itself
+        moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
+        feed = (lambda stdin: bulk_columns.rewrite_ends(lines, moved_start, moved_end, stdin)) \
+            if moved_start or moved_end else None
+        job = _Sort(group[0], ordered, source=None if feed else lines, feed=feed, workdir=self.dir)
+        if wait:
+            job.wait()
+        return job
+
+    def _write_edges(self, group: tuple, job: "_Sort") -> str:
+        """Merge a group's sorted relationship lines (sources united) into its CSV file."""
         rel, start_label, end_label = group
         name = "_".join(group)
-        ordered = self.dir / f"edges_{name}.sorted"
-        lines = self.dir / f"edges_{name}.jsonl"
-        # ends of papers found to be another paper are rewritten; when none moved, sort reads the file itself
-        moved_start, moved_end = (moved if start_label == "Paper" else {}), (moved if end_label == "Paper" else {})
-        if moved_start or moved_end:
-            self._sort(rel, ordered, feed=lambda stdin: bulk_columns.rewrite_ends(lines, moved_start, moved_end, stdin))
-        else:
-            self._sort(rel, ordered, source=lines)
-        lines.unlink()  # from here on only the sorted lines are read
+        job.wait()
+        ordered = job.ordered
+        self._edge_path(group).unlink()  # from here on only the sorted lines are read
         props_of = [p for p in RELS[rel].props]
         # the counts kept on nodes (graph.model.COUNTS), tallied as the relationships are written
         tallies = [(self.counts[c], 0 if c.outgoing else 1) for c in COUNTS if c.rel == rel
@@ -392,6 +413,8 @@ class BulkWriter:
             props, sources = json.loads(rest)
             return _csv_line(cells(props, sources))
 
+        # (the plain lines' ends counted on columns, added to the tallies once at the end)
+        counters = [(bulk_columns.Counter(), side) for _, side in tallies]
         path = self.dir / f"rel_{name}.csv"
         with open(path, "wb") as out:
             out.write(_csv_line([f":START_ID({start_label})", f":END_ID({end_label})",
@@ -402,9 +425,8 @@ class BulkWriter:
                     self.written.self_citations += loops
                 plain, others = bulk_columns.split_plain(table)
                 starts, ends = bulk_columns.write_plain(plain, tail, out)
-                for tally, side in tallies:
-                    for key, n in bulk_columns.counted(starts if side == 0 else ends):
-                        tally[key] += n
+                for counter, side in counters:
+                    counter.add(starts if side == 0 else ends)
                 if observed:
                     for start, end in zip(starts.to_pylist(), ends.to_pylist()):
                         self.stats.relationship(rel, end_label, start, end)
@@ -417,39 +439,10 @@ class BulkWriter:
                     if observed:
                         self.stats.relationship(rel, end_label, start, end)
                     self.written.relationships_created += 1
+        for (tally, _), (counter, _) in zip(tallies, counters):
+            for key, n in counter.counts():
+                tally[key] += n
         return f"{rel}={path}"
-
-    def _sort(self, rel: str, ordered: Path, *, source: Path | None = None, feed=None) -> None:
-        """Sort relationship lines by their ends (GNU sort, on disk, beside this process): the
-        lines of ``source``, or what ``feed`` writes to sort's input."""
-        with tempfile.TemporaryFile() as errors:
-            proc = subprocess.Popen(["sort", "-s", "-t", "\t", "-k1,2", "-S", "512M", "-T", str(self.dir),
-                                     "-o", str(ordered), *([str(source)] if source else [])],
-                                    stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stderr=errors,
-                                    env=dict(os.environ, LC_ALL="C"))
-            if feed:
-                try:
-                    feed(proc.stdin)
-                    proc.stdin.close()
-                except BrokenPipeError:  # sort ended early: what it says is the error below
-                    try:
-                        proc.stdin.close()  # (the unwritten rest cannot be flushed; the pipe is closed)
-                    except BrokenPipeError:
-                        pass
-                except BaseException:  # interrupted: sort does not outlive the load
-                    proc.kill()
-                    proc.wait()
-                    raise
-            try:
-                code = proc.wait()
-            except BaseException:
-                proc.kill()
-                proc.wait()
-                raise
-            if code != 0:
-                errors.seek(0)
-                message = errors.read().decode("utf-8", "replace").strip()
-                raise LoadError(f"sorting the {rel} relationships failed: {message}")
 
     # -- what the import left out -------------------------------------------------------
     def not_kept(self, report: list[str]) -> list[dict]:
@@ -564,3 +557,51 @@ def _merged(table):
             sources.update(srcs)
     if current is not None:
         yield _unkey(current[0]), _unkey(current[1]), merged, sources
+
+
+class _Sort:
+    """Relationship lines sorted by their ends (GNU sort, on disk, beside this process): the
+    lines of ``source``, or what ``feed`` writes to sort's input (written before this returns;
+    sort's merge goes on until ``wait``)."""
+
+    def __init__(self, rel: str, ordered: Path, *, source: Path | None, feed, workdir: Path):
+        self.rel, self.ordered = rel, ordered
+        self.errors = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(["sort", "-s", "-t", "\t", "-k1,2", "-S", "512M", "-T", str(workdir),
+                                      "-o", str(ordered), *([str(source)] if source else [])],
+                                     stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stderr=self.errors,
+                                     env=dict(os.environ, LC_ALL="C"))
+        self.done = False
+        if feed:
+            try:
+                feed(self.proc.stdin)
+                self.proc.stdin.close()
+            except BrokenPipeError:  # sort ended early: what it says is the error in wait()
+                try:
+                    self.proc.stdin.close()  # (the unwritten rest cannot be flushed; the pipe is closed)
+                except BrokenPipeError:
+                    pass
+            except BaseException:  # interrupted: sort does not outlive the load
+                self.stop()
+                raise
+
+    def wait(self) -> None:
+        if self.done:
+            return
+        try:
+            code = self.proc.wait()
+        except BaseException:
+            self.stop()
+            raise
+        self.done = True
+        with self.errors:
+            if code != 0:
+                self.errors.seek(0)
+                message = self.errors.read().decode("utf-8", "replace").strip()
+                raise LoadError(f"sorting the {self.rel} relationships failed: {message}")
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self.errors.close()
+        self.done = True
