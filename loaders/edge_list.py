@@ -307,7 +307,7 @@ class _References:
     def __init__(self, scheme: str):
         self.scheme = scheme
         self.known: dict[str, tuple] = {}  # cell -> (its PaperRef, the number of its paper)
-        self.numbers: dict = {}  # a paper's identifiers -> its number
+        self.numbers: dict = {}  # a paper's identifiers ("kind:value" when it has one) -> its number
         self._cells: list = []  # cells numbered, in chunks (pyarrow string arrays) ...
         self._cell_numbers: list = []  # ... and their numbers (numpy arrays)
         self._whole = None  # (all the chunks as one, once asked for)
@@ -321,7 +321,9 @@ class _References:
                 raise IdError(too_long)
             if len(self.known) >= KNOWN_SIZE:
                 self.known.clear()
-            hit = self.known[cell] = (ref, self.numbers.setdefault(tuple(ref.pairs()), len(self.numbers)))
+            pairs = ref.pairs()  # (one identifier, most papers: as one string, a fraction of a tuple's memory)
+            paper = f"{pairs[0][0]}:{pairs[0][1]}" if len(pairs) == 1 else tuple(pairs)
+            hit = self.known[cell] = (ref, self.numbers.setdefault(paper, len(self.numbers)))
         return hit
 
     def numbered(self, cells):
@@ -455,10 +457,20 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
         raise
     yield from batch()
     del ref_of  # (its tables are not needed for the repeats)
+    _release_columns()
     yield from _repeats(pairs, where, source)
 
 
-BLOCK_BYTES = 1 << 24  # an edge list is read in blocks of whole lines of about this size
+def _release_columns() -> None:
+    """Give back to the system what pyarrow freed (its allocator keeps it for reuse otherwise):
+    the blocks and the numbered cells are done with before the repeats are sorted."""
+    import sys
+
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+
+
+BLOCK_BYTES = 1 << 23  # an edge list is read in blocks of whole lines of about this size
 FIRST_BYTES = 1 << 16  # (the first block, read line by line, decides the delimiter and finds a header)
 # quotes, comments, line ends and whitespace the line-by-line read would treat otherwise than a split
 _NOT_PLAIN = (b'"', b"#", b"\r", b"\0", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")

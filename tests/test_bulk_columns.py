@@ -11,7 +11,7 @@ from graph.records import Edge, Node
 
 def test_relationships_split_between_batches_are_merged_and_counted(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk_columns, "BLOCK", 4096)  # a few dozen lines a batch
-    monkeypatch.setattr(bulk_columns.Counter, "FOLD", 50)  # the ends counted, folded every few batches
+    monkeypatch.setattr(bulk_columns.Counter, "FOLD", 50)  # the ends counted a few batches at a time
     rng = random.Random(7)
     names = [f"Author {i}" for i in range(40)] + ["Smith, Jr.", 'Quote "q"', "Zoë"]
     expected: dict = {}  # (author, paper) -> (sources, last position), counted here by hand
