@@ -39,7 +39,8 @@ def test_stats_and_reset(cli_env, graph):
 
 
 def test_warm_reads_every_author_authorship_and_paper(cli_env, graph):
-    """`citegraph warm` reads what the author and paper queries visit, and says how much: the
+    """`citegraph warm` reads what the author and paper queries visit, runs those queries on a
+    sample of people and papers, and says how much: the
     sample's papers, people and authorships, counted from its rows."""
     graph.load([SAMPLES / "neurips2023-workshops.jsonl"])
     rows = truth.rows()
@@ -54,9 +55,14 @@ def test_warm_reads_every_author_authorship_and_paper(cli_env, graph):
     assert (read["papers"], read["authors"], read["authorships"]) == (papers, people, authorships)
     assert (read["paper ids"], read["author keys"]) == (papers, people)  # the indexes hold every one
     assert read["seconds"] >= 0
+    # four queries about people and three about papers, each on up to 100 of them
+    assert read["queries"] == 4 * min(100, people) + 3 * min(100, papers)
     said = cli()
     assert said.returncode == 0
     assert f"read {people:,} authors, {authorships:,} authorships and {papers:,} papers" in said.stdout
+    assert f"ran {read['queries']:,} queries" in said.stdout
+    records_only = json.loads(cli("--json", "--no-queries").stdout)
+    assert records_only["queries"] == 0 and records_only["authorships"] == authorships
 
 @pytest.mark.parametrize("size", ["0", "-5"])
 def test_a_batch_size_below_one_is_refused_before_anything_is_read(size, tmp_path):
