@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 import uuid
 from array import array
 from collections.abc import Iterator
@@ -464,8 +465,6 @@ def _read_batched(path, source: str, scheme: str) -> Iterator[Row]:
 def _release_columns() -> None:
     """Give back to the system what pyarrow freed (its allocator keeps it for reuse otherwise):
     the blocks and the numbered cells are done with before the repeats are sorted."""
-    import sys
-
     if "pyarrow" in sys.modules:
         sys.modules["pyarrow"].default_memory_pool().release_unused()
 
