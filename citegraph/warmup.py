@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import time
 
-# query -> its parameters for the i-th sampled person (``people``) or paper (``papers``)
-QUERIES = {
-    "coauthors": lambda people, papers, i: {"name": people[i]},
-    "author-profile": lambda people, papers, i: {"name": people[i]},
-    "author-papers": lambda people, papers, i: {"name": people[i]},
-    "collaboration-path": lambda people, papers, i: {"from": people[i], "to": people[i - 1]},
-    "paper": lambda people, papers, i: {"id": papers[i]},
-    "citations-of": lambda people, papers, i: {"id": papers[i]},
-    "references-of": lambda people, papers, i: {"id": papers[i]},
+# query -> its parameters for a sampled person (and the person drawn before, for a path)
+ABOUT_PEOPLE = {
+    "coauthors": lambda person, before: {"name": person},
+    "author-profile": lambda person, before: {"name": person},
+    "author-papers": lambda person, before: {"name": person},
+    "collaboration-path": lambda person, before: {"from": person, "to": before},
 }
+ABOUT_PAPERS = ("paper", "citations-of", "references-of")  # each asked with {"id": a sampled paper}
 SAMPLE = 100  # people and papers: each query runs this many times
 
 _PEOPLE = "MATCH (a:Author) WITH a.name AS name, rand() AS r ORDER BY r LIMIT $n RETURN name"
@@ -31,15 +29,19 @@ _PAPERS = ("MATCH (p:Paper) WHERE p.title IS NOT NULL WITH p.id AS id, rand() AS
 
 
 def run_queries(cg, sample: int = SAMPLE) -> dict:
-    """Run each of ``QUERIES`` on up to ``sample`` people (or papers) drawn at random from the
-    graph; returns how many runs there were and the seconds they took."""
+    """Run each query of ``ABOUT_PEOPLE`` and ``ABOUT_PAPERS`` on up to ``sample`` people (or
+    papers) drawn at random from the graph; returns how many runs there were and the seconds
+    they took."""
     started = time.perf_counter()
     people = [r["name"] for r in cg.driver.execute_query(_PEOPLE, n=sample, database_=cg.database).records]
     papers = [r["id"] for r in cg.driver.execute_query(_PAPERS, n=sample, database_=cg.database).records]
     runs = 0
-    for query, params in QUERIES.items():
-        drawn = papers if "id" in params(["x"], ["x"], 0) else people
-        for i in range(len(drawn)):
-            cg.run_query(query, **params(people, papers, i))
+    for query, params in ABOUT_PEOPLE.items():
+        for before, person in zip(people[-1:] + people[:-1], people):
+            cg.run_query(query, **params(person, before))
+            runs += 1
+    for query in ABOUT_PAPERS:
+        for paper in papers:
+            cg.run_query(query, id=paper)
             runs += 1
     return {"queries": runs, "seconds": round(time.perf_counter() - started, 2)}
